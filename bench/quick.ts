@@ -1,0 +1,14 @@
+import { Engine, MS } from '@splitsim/kernel';
+import { PoissonSource, FifoServer, LatencySink } from '@splitsim/models';
+const e = new Engine({ seed: 1 });
+const jobs = +(process.env.JOBS ?? 1_000_000);
+const src = e.add(PoissonSource, 0, 'source', PoissonSource.spec.params.parse({ rate: 90000, jobs }));
+const srv = e.add(FifoServer, 1, 'server', FifoServer.spec.params.parse({ servers: 10, rate: 10000 }));
+const snk = e.add(LatencySink, 2, 'sink', LatencySink.spec.params.parse({}));
+e.connect(src.ctx.ports.get('out')!, srv.ctx.ports.get('in')!, 1000);
+e.connect(srv.ctx.ports.get('out')!, snk.ctx.ports.get('in')!, 1000);
+const t0 = performance.now();
+const r = e.run();
+const dt = (performance.now() - t0) / 1000;
+console.log(r, (jobs / dt / 1e6).toFixed(2), 'Mjobs/s', (r.events / dt / 1e6).toFixed(2), 'Mev/s');
+console.log(JSON.stringify(e.metrics()[1].stats.wait), JSON.stringify(e.metrics()[1].stats.waitBatchMeans));

@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import { SplitSimError } from '@splitsim/kernel';
+import { registerRun } from './commands/run.ts';
+
+const program = new Command('splitsim')
+  .description('SplitSim.ts: describe a system once, instantiate it many ways, run it in parallel, read the wait-time profile')
+  .showHelpAfterError('(run with --help for usage)');
+registerRun(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Errors of ours name the file, component, port or field already: no stack trace for them.
+  if (err instanceof SplitSimError) {
+    process.stderr.write(`splitsim: ${err.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`splitsim: internal error: ${(err as Error)?.stack ?? err}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/**
+ * The resolved plan: plain JSON that says which model simulates each component, which instance
+ * holds it, where the instance runs, and which channel carries each cut link. Runners execute
+ * plans; they never execute code that came with one.
+ * Times are integer picoseconds; bandwidths bits per second.
+ */
+const id = z.number().int().nonnegative();
+const ps = z.number().int().nonnegative();
+
+export const placementSchema = z
+  .object({
+    kind: z.enum(['thread', 'process', 'remote']),
+    /** For remote placement: the runner's name. */
+    runner: z.string().optional(),
+  })
+  .strict();
+
+export const planComponentSchema = z
+  .object({
+    id,
+    path: z.string().min(1),
+    kind: z.string().min(1),
+    model: z.string().min(1),
+    params: z.record(z.string(), z.unknown()),
+    instance: id,
+  })
+  .strict();
+
+const portRefSchema = z.object({ component: id, port: z.string().min(1) }).strict();
+
+export const planLinkSchema = z
+  .object({
+    id,
+    a: portRefSchema,
+    b: portRefSchema,
+    latency: ps,
+    bandwidth: z.number().positive().optional(),
+    noCut: z.boolean(),
+    /** The channel that carries it when the partition cuts it, else null. */
+    channel: id.nullable(),
+  })
+  .strict();
+
+export const planInstanceSchema = z
+  .object({
+    id,
+    name: z.string().min(1),
+    components: z.array(id),
+    placement: placementSchema,
+  })
+  .strict();
+
+export const planChannelSchema = z
+  .object({
+    id,
+    name: z.string().min(1),
+    a: id,
+    b: id,
+    links: z.array(id),
+    /** Smallest latency among its links, ps. */
+    lookahead: ps,
+    /** Longest silence before a sync message, ps; never above the lookahead. */
+    syncInterval: ps,
+  })
+  .strict();
+
+export const planSchema = z
+  .object({
+    version: z.literal(1),
+    config: z.string(),
+    instantiation: z.string(),
+    seed: z.number().int(),
+    components: z.array(planComponentSchema),
+    links: z.array(planLinkSchema),
+    instances: z.array(planInstanceSchema),
+    channels: z.array(planChannelSchema),
+  })
+  .strict();
+
+export type Placement = z.infer<typeof placementSchema>;
+export type PlanComponent = z.infer<typeof planComponentSchema>;
+export type PlanLink = z.infer<typeof planLinkSchema>;
+export type PlanInstance = z.infer<typeof planInstanceSchema>;
+export type PlanChannel = z.infer<typeof planChannelSchema>;
+export type Plan = z.infer<typeof planSchema>;

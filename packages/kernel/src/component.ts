@@ -1,0 +1,48 @@
+import type { ZodType } from 'zod';
+import type { Context } from './context.ts';
+
+/**
+ * What a model declares about itself: the ports it has, the parameters it takes (a zod schema
+ * that rejects unknown keys and fills defaults), the system kinds it can simulate, one line of
+ * description. The spec feeds validation, `splitsim models` and the docs.
+ */
+export interface ComponentSpec<P = unknown> {
+  /** Registry name, `<family>.<fidelity>`, e.g. `host.protocol`, `queue.fifo`. */
+  readonly model: string;
+  /** System component kinds this model can simulate. */
+  readonly kinds: readonly string[];
+  readonly description: string;
+  readonly ports: readonly string[];
+  readonly params: ZodType<P>;
+}
+
+/**
+ * A simulated thing. It reaches the world only through `ctx`: ports, clock, timers, RNG,
+ * statistics, log. Subclasses wire ports, timers and statistics in field initialisers (the context
+ * is set before they run), schedule their first events in init(), and flush state in finish().
+ */
+export abstract class Component<P = unknown> {
+  readonly ctx: Context;
+  readonly params: P;
+
+  constructor(ctx: Context, params: P) {
+    this.ctx = ctx;
+    this.params = params;
+  }
+
+  /** Called once, in component id order, before the first event. */
+  init(): void {}
+
+  /** Called once when the run ends (also after a stop), to settle statistics. */
+  finish(): void {}
+}
+
+export interface ComponentClass<P = any> {
+  new (ctx: Context, params: P): Component<P>;
+  readonly spec: ComponentSpec<P>;
+}
+
+/** Identity helper that keeps the params type of a spec. */
+export function defineSpec<P>(spec: ComponentSpec<P>): ComponentSpec<P> {
+  return spec;
+}

@@ -1,0 +1,126 @@
+import { SplitSimError } from './errors.ts';
+import { ORDER_BASE } from './queue.ts';
+import type { Rng } from './rng.ts';
+import type { Statistics } from './stats/statistics.ts';
+import { formatTime } from './time.ts';
+import type { Engine, Handler } from './engine.ts';
+
+/** Where messages of a link cut by the partition go instead of the local queue (a channel end). */
+export interface RemoteLink {
+  send(link: number, time: number, order: number, num: number, ref: unknown): void;
+}
+
+/**
+ * A named connection point. A message is a number plus an optional reference: models that want
+ * zero allocation put everything in the number (a job's arrival time, a pool index) and pass no
+ * reference. Delivery is an event at send time + link latency, ordered by the sender's
+ * (component id, sequence number).
+ */
+export class Port {
+  /** Handler id of the peer port's receiver on this engine, or -1. */
+  peer = -1;
+  latency = 0;
+  /** Set when the link is cut by the partition; then messages leave through the channel. */
+  remote: RemoteLink | null = null;
+  link = -1;
+  linked = false;
+
+  constructor(
+    readonly ctx: Context,
+    readonly name: string,
+    /** This port's receive handler id on its engine, or -1 if it only sends. */
+    readonly handler: number,
+  ) {}
+
+  get connected(): boolean {
+    return this.linked || this.remote !== null;
+  }
+
+  send(num: number, ref?: unknown): void {
+    const ctx = this.ctx;
+    const time = ctx.engine.now + this.latency;
+    const order = ctx.orderBase + ctx.seq++;
+    if (ctx.seq >= ORDER_BASE) ctx.orderOverflow();
+    if (this.remote !== null) this.remote.send(this.link, time, order, num, ref);
+    else if (this.peer >= 0) ctx.engine.queue.push(time, order, this.peer, num, ref);
+    else this.unroutable();
+  }
+
+  private unroutable(): never {
+    const ctx = this.ctx;
+    const why = this.linked ? 'its link leads to a port that does not receive messages' : 'it is not joined to any link';
+    throw new SplitSimError('E_PORT', `${ctx.path}: cannot send on port "${this.name}": ${why}`, { component: ctx.path, port: this.name });
+  }
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** A component's only window on the world. */
+export class Context {
+  /** Next origin sequence number; with the id it orders this component's events. */
+  seq = 0;
+  readonly orderBase: number;
+  readonly ports = new Map<string, Port>();
+
+  constructor(
+    readonly engine: Engine,
+    readonly id: number,
+    readonly path: string,
+    readonly model: string,
+    readonly rng: Rng,
+    readonly stats: Statistics,
+    readonly log: Logger,
+    private readonly declaredPorts: readonly string[],
+    private readonly index: number,
+  ) {
+    this.orderBase = id * ORDER_BASE;
+  }
+
+  get now(): number {
+    return this.engine.now;
+  }
+
+  /** The port `name` (declared in the spec); `onReceive` handles messages arriving on it. */
+  port(name: string, onReceive?: Handler): Port {
+    if (!this.declaredPorts.includes(name)) {
+      throw new SplitSimError('E_PORT', `${this.path}: model ${this.model} has no port "${name}" (ports: ${this.declaredPorts.join(', ') || 'none'})`, { component: this.path, port: name });
+    }
+    if (this.ports.has(name)) throw new SplitSimError('E_PORT', `${this.path}: port "${name}" is opened twice`, { component: this.path, port: name });
+    const handler = onReceive ? this.engine.addHandler(onReceive, this.index) : -1;
+    const port = new Port(this, name, handler);
+    this.ports.set(name, port);
+    return port;
+  }
+
+  /** Registers a local event handler; the returned id is passed to schedule(). */
+  timer(handler: Handler): number {
+    return this.engine.addHandler(handler, this.index);
+  }
+
+  /**
+   * Schedules the timer `delay` ps from now (rounded to a whole ps, so the time stays an integer).
+   * Cancel by ignoring stale events: keep a generation number and pass it as `num`.
+   */
+  schedule(timer: number, delay: number, num = 0, ref?: unknown): void {
+    if (!(delay >= 0)) this.badDelay(delay);
+    const order = this.orderBase + this.seq++;
+    if (this.seq >= ORDER_BASE) this.orderOverflow();
+    this.engine.queue.push(this.engine.now + Math.round(delay), order, timer, num, ref);
+  }
+
+  /** Ends the whole run after the current event. */
+  stop(reason = `stopped by ${this.path}`): void {
+    this.engine.stop(reason);
+  }
+
+  private badDelay(delay: number): never {
+    throw new SplitSimError('E_SCHEDULE', `${this.path}: cannot schedule an event ${delay} ps from now at ${formatTime(this.engine.now)}; delays must be ≥ 0`, { component: this.path, delay });
+  }
+
+  orderOverflow(): never {
+    throw new SplitSimError('E_ORDER_RANGE', `${this.path}: more than 2^32 events scheduled or sent by one component; event order would no longer be exact`, { component: this.path });
+  }
+}

@@ -1,0 +1,214 @@
+import type { Component, ComponentClass } from './component.ts';
+import { Context, type Logger, type Port } from './context.ts';
+import { SimulationError, SplitSimError } from './errors.ts';
+import { EventQueue, MAX_COMPONENT_ID } from './queue.ts';
+import { Rng } from './rng.ts';
+import { Statistics } from './stats/statistics.ts';
+import { checkTime, formatTime } from './time.ts';
+
+/** Receives an event or a message: the number and reference it carries. */
+export type Handler = (num: number, ref: unknown) => void;
+
+export interface EngineOptions {
+  /** Run seed; each component's stream is derived from (seed, component id). */
+  seed: number;
+  /** Where component log lines go; defaults to nowhere. */
+  log?: (line: string) => void;
+}
+
+export interface StopCondition {
+  /** Execute events up to and including this time (ps). */
+  until?: number;
+  /** Execute at most this many events. */
+  maxEvents?: number;
+}
+
+export type StopReason = 'until' | 'maxEvents' | 'empty' | 'stopped';
+
+export interface RunResult {
+  reason: StopReason;
+  /** Set by a component that called ctx.stop(). */
+  message?: string;
+  events: number;
+  now: number;
+}
+
+export interface ComponentMetrics {
+  id: number;
+  path: string;
+  model: string;
+  events: number;
+  stats: Record<string, unknown>;
+}
+
+/**
+ * The sequential engine every instance runs: components, their links, one event queue.
+ * runBefore() is the step the parallel runtime drives with each safe time; run() is the
+ * sequential loop on top of it.
+ */
+export class Engine {
+  now = 0;
+  executed = 0;
+  readonly queue = new EventQueue();
+  readonly components: Component[] = [];
+  readonly contexts: Context[] = [];
+  private readonly handlers: Handler[] = [];
+  private readonly owners: number[] = [];
+  private eventsBy = new Float64Array(16);
+  /** Why a component stopped the run, or null. */
+  stopMessage: string | null = null;
+  private started = false;
+  private finished = false;
+  private readonly logSink: (line: string) => void;
+
+  constructor(private readonly options: EngineOptions) {
+    this.logSink = options.log ?? (() => {});
+  }
+
+  /** Creates a component of `cls` with a stable global `id` and name `path`. */
+  add<P>(cls: ComponentClass<P>, id: number, path: string, params: P): Component<P> {
+    if (this.started) throw new SplitSimError('E_CONFIG', `${path}: components must be added before the run starts`);
+    if (!Number.isInteger(id) || id < 0 || id >= MAX_COMPONENT_ID) {
+      throw new SplitSimError('E_CONFIG', `${path}: component id ${id} is outside [0, ${MAX_COMPONENT_ID})`, { component: path });
+    }
+    const index = this.components.length;
+    if (index >= this.eventsBy.length) {
+      const next = new Float64Array(this.eventsBy.length * 2);
+      next.set(this.eventsBy);
+      this.eventsBy = next;
+    }
+    const sink = this.logSink;
+    const log: Logger = {
+      info: (m) => sink(`${formatTime(this.now)} ${path}: ${m}`),
+      warn: (m) => sink(`${formatTime(this.now)} ${path}: warning: ${m}`),
+    };
+    const ctx = new Context(this, id, path, cls.spec.model, new Rng(this.options.seed, id), new Statistics(this, path), log, cls.spec.ports, index);
+    this.contexts.push(ctx);
+    const comp = new cls(ctx, params);
+    this.components.push(comp);
+    return comp;
+  }
+
+  /** Joins two ports of components on this engine by a link with `latency` ps, both ways. */
+  connect(a: Port, b: Port, latency: number, link = -1): void {
+    checkTime(latency, `latency of the link ${a.ctx.path}.${a.name} ↔ ${b.ctx.path}.${b.name}`);
+    for (const p of [a, b]) {
+      if (p.connected) throw new SplitSimError('E_PORT', `${p.ctx.path}: port "${p.name}" is already joined to a link`, { component: p.ctx.path, port: p.name });
+    }
+    a.peer = b.handler;
+    b.peer = a.handler;
+    for (const p of [a, b]) {
+      p.latency = latency;
+      p.link = link;
+      p.linked = true;
+    }
+  }
+
+  addHandler(h: Handler, ownerIndex: number): number {
+    this.handlers.push(h);
+    this.owners.push(ownerIndex);
+    return this.handlers.length - 1;
+  }
+
+  /** Puts an event that arrived from another instance into the queue. */
+  deliver(time: number, order: number, handler: number, num: number, ref: unknown): void {
+    this.queue.push(time, order, handler, num, ref);
+  }
+
+  /** Calls init() on every component in id order, once. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const order = this.components.map((_, i) => i).sort((x, y) => this.contexts[x]!.id - this.contexts[y]!.id);
+    for (const i of order) {
+      try {
+        this.components[i]!.init();
+      } catch (err) {
+        throw new SimulationError(this.contexts[i]!.path, this.now, this.executed, err, formatTime(this.now));
+      }
+    }
+  }
+
+  /** Time of the next pending event, or Infinity. */
+  nextTime(): number {
+    return this.queue.peekTime();
+  }
+
+  get stopped(): boolean {
+    return this.stopMessage !== null;
+  }
+
+  stop(message: string): void {
+    this.stopMessage ??= message;
+  }
+
+  /**
+   * Executes events with time strictly below `limit`, at most `maxEvents` of them, or until a
+   * component stops the run. Returns how many were executed.
+   */
+  runBefore(limit: number, maxEvents = Infinity): number {
+    const q = this.queue;
+    const handlers = this.handlers;
+    const owners = this.owners;
+    const eventsBy = this.eventsBy;
+    let n = 0;
+    let target = -1;
+    try {
+      while (q.peekTime() < limit && n < maxEvents && this.stopMessage === null) {
+        q.pop();
+        this.now = q.time;
+        target = q.target;
+        n++;
+        eventsBy[owners[target]!]!++;
+        handlers[target]!(q.num, q.ref);
+      }
+    } catch (err) {
+      this.executed += n;
+      const path = target >= 0 ? this.contexts[owners[target]!]!.path : '?';
+      throw new SimulationError(path, this.now, this.executed, err, formatTime(this.now));
+    }
+    this.executed += n;
+    return n;
+  }
+
+  /** The sequential loop: start, run to the stop condition, finish. */
+  run(stop: StopCondition = {}): RunResult {
+    const until = stop.until === undefined ? Infinity : checkTime(stop.until, 'end time');
+    const maxEvents = stop.maxEvents ?? Infinity;
+    this.start();
+    const before = this.executed;
+    this.runBefore(until === Infinity ? Infinity : until + 1, maxEvents);
+    const events = this.executed - before;
+    let reason: StopReason;
+    if (this.stopMessage !== null) reason = 'stopped';
+    else if (events >= maxEvents) reason = 'maxEvents';
+    else if (this.queue.size === 0) reason = 'empty';
+    else reason = 'until';
+    if (reason === 'until') this.now = until;
+    this.finish();
+    const result: RunResult = { reason, events, now: this.now };
+    if (this.stopMessage !== null) result.message = this.stopMessage;
+    return result;
+  }
+
+  /** Calls finish() on every component once, in id order. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const order = this.components.map((_, i) => i).sort((x, y) => this.contexts[x]!.id - this.contexts[y]!.id);
+    for (const i of order) {
+      try {
+        this.components[i]!.finish();
+      } catch (err) {
+        throw new SimulationError(this.contexts[i]!.path, this.now, this.executed, err, formatTime(this.now));
+      }
+    }
+  }
+
+  /** Per-component statistics, in id order; the same bytes under every partition. */
+  metrics(): ComponentMetrics[] {
+    return this.contexts
+      .map((ctx, i) => ({ id: ctx.id, path: ctx.path, model: ctx.model, events: this.eventsBy[i]!, stats: ctx.stats.toJSON() }))
+      .sort((a, b) => a.id - b.id);
+  }
+}

@@ -1,0 +1,59 @@
+import { Engine, SplitSimError, type Port } from '@splitsim/kernel';
+import type { Plan } from '@splitsim/instantiation';
+import { registry } from '@splitsim/models';
+
+/** One end of a cut link on this instance: where outbound messages leave, where inbound ones land. */
+export interface CutLinkEnd {
+  link: number;
+  channel: number;
+  /** This instance's port on the link. */
+  port: Port;
+  /** Handler id inbound messages are delivered to (the port's receiver), or -1 if it only sends. */
+  handler: number;
+}
+
+export interface BuiltInstance {
+  engine: Engine;
+  /** Cut links touching this instance, by link id. */
+  cut: Map<number, CutLinkEnd>;
+}
+
+/**
+ * Builds the engine of one instance of a plan: its components, from the model registry, and its
+ * local links. Links cut by the partition are returned for the channel layer to attach.
+ */
+export function buildInstance(plan: Plan, instanceId: number, log?: (line: string) => void): BuiltInstance {
+  const engine = new Engine(log ? { seed: plan.seed, log } : { seed: plan.seed });
+  const instance = plan.instances[instanceId];
+  if (!instance) throw new SplitSimError('E_CONFIG', `plan has no instance ${instanceId}`);
+  const local = new Map<number, ReturnType<Engine['add']>>();
+  for (const id of instance.components) {
+    const c = plan.components[id]!;
+    const cls = registry.get(c.model);
+    if (!cls) throw new SplitSimError('E_CONFIG', `${c.path}: model "${c.model}" is not installed on this runner`, { component: c.path });
+    const params = cls.spec.params.parse(c.params);
+    local.set(id, engine.add(cls, c.id, c.path, params));
+  }
+  const portOf = (component: number, name: string): Port => {
+    const comp = local.get(component)!;
+    const port = comp.ctx.ports.get(name);
+    if (!port) {
+      throw new SplitSimError('E_PORT', `${comp.ctx.path}: model ${comp.ctx.model} never opened port "${name}", but a link joins it`, { component: comp.ctx.path, port: name });
+    }
+    return port;
+  };
+  const cut = new Map<number, CutLinkEnd>();
+  for (const l of plan.links) {
+    const aLocal = local.has(l.a.component);
+    const bLocal = local.has(l.b.component);
+    if (aLocal && bLocal) engine.connect(portOf(l.a.component, l.a.port), portOf(l.b.component, l.b.port), l.latency, l.id);
+    else if (aLocal || bLocal) {
+      const end = aLocal ? l.a : l.b;
+      const port = portOf(end.component, end.port);
+      port.latency = l.latency;
+      port.link = l.id;
+      cut.set(l.id, { link: l.id, channel: l.channel!, port, handler: port.handler });
+    }
+  }
+  return { engine, cut };
+}

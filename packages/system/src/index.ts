@@ -1,0 +1,2 @@
+/** @splitsim/system: the system-configuration API (the "what"). */
+export { System, ComponentHandle, type ComponentDecl, type LinkDecl, type LinkOptions, type PortRef } from './system.ts';
