@@ -5,3 +5,4 @@ export {
   planSchema, placementSchema, planComponentSchema, planLinkSchema, planInstanceSchema, planChannelSchema,
   type Plan, type Placement, type PlanComponent, type PlanLink, type PlanInstance, type PlanChannel,
 } from './plan.ts';
+export { linear, roundRobin } from './partitions.ts';

@@ -1,0 +1,15 @@
+/**
+ * `npm run bench -- <name> [options] [--json]`: every benchmark is a module here with a run()
+ * that prints a human summary and, with --json, ends with one line holding a JSON object.
+ */
+const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
+  mmc: () => import('./mmc.ts'),
+  queue: () => import('./queue.ts'),
+};
+
+const [name, ...args] = process.argv.slice(2);
+if (!name || name === '--help' || !benches[name]) {
+  process.stderr.write(`usage: npm run bench -- <name> [options] [--json]\nbenchmarks: ${Object.keys(benches).join(', ')}\n`);
+  process.exit(name && name !== '--help' ? 2 : 0);
+}
+await (await benches[name]!()).run(args);
