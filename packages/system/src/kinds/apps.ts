@@ -57,7 +57,7 @@ export const rpcServerApp = z
     type: z.literal('rpc-server'),
     port: z.number().int().nonnegative().default(7000),
     /** Application time per request. */
-    serviceTime: units.time().default('1us'),
+    serviceTime: units.time().default(1_000_000),
   })
   .strict();
 
