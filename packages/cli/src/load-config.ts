@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import { SplitSimError } from '@splitsim/kernel';
 import type { Config } from '@splitsim/instantiation';
 
@@ -34,9 +35,14 @@ export async function loadConfig(path: string, overrides: Record<string, unknown
   if (!existsSync(file)) throw new SplitSimError('E_CONFIG', `${path}: no such config file`, { file: path });
   let mod: { default?: unknown };
   try {
-    mod = await import(pathToFileURL(file).href);
+    // tsImport loads TypeScript as ESM wherever the file lives, with or without a package.json.
+    mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
   } catch (err) {
-    throw new SplitSimError('E_CONFIG', `${path}: cannot load: ${(err as Error).message}`, { file: path });
+    const message = (err as Error).message.split('\n')[0]!;
+    const hint = /Cannot find (module|package) '@splitsim\//.test(message)
+      ? ' (a config imports @splitsim/* packages, so it must live inside the SplitSim.ts checkout, e.g. in configs/, or in a project that depends on it)'
+      : '';
+    throw new SplitSimError('E_CONFIG', `${path}: cannot load: ${message}${hint}`, { file: path });
   }
   const config = mod.default as Config | undefined;
   if (!config || typeof config !== 'object' || typeof config.system !== 'function' || typeof config.instantiations !== 'object') {

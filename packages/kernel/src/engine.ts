@@ -54,7 +54,8 @@ export class Engine {
   readonly contexts: Context[] = [];
   private readonly handlers: Handler[] = [];
   private readonly owners: number[] = [];
-  private eventsBy = new Float64Array(16);
+  /** Events executed per handler; summed per component when metrics are read. */
+  private eventsBy = new Float64Array(64);
   /** Why a component stopped the run, or null. */
   stopMessage: string | null = null;
   private started = false;
@@ -72,11 +73,6 @@ export class Engine {
       throw new SplitSimError('E_CONFIG', `${path}: component id ${id} is outside [0, ${MAX_COMPONENT_ID})`, { component: path });
     }
     const index = this.components.length;
-    if (index >= this.eventsBy.length) {
-      const next = new Float64Array(this.eventsBy.length * 2);
-      next.set(this.eventsBy);
-      this.eventsBy = next;
-    }
     const sink = this.logSink;
     const log: Logger = {
       info: (m) => sink(`${formatTime(this.now)} ${path}: ${m}`),
@@ -107,6 +103,11 @@ export class Engine {
   addHandler(h: Handler, ownerIndex: number): number {
     this.handlers.push(h);
     this.owners.push(ownerIndex);
+    if (this.handlers.length > this.eventsBy.length) {
+      const next = new Float64Array(this.eventsBy.length * 2);
+      next.set(this.eventsBy);
+      this.eventsBy = next;
+    }
     return this.handlers.length - 1;
   }
 
@@ -149,7 +150,6 @@ export class Engine {
   runBefore(limit: number, maxEvents = Infinity): number {
     const q = this.queue;
     const handlers = this.handlers;
-    const owners = this.owners;
     const eventsBy = this.eventsBy;
     let n = 0;
     let target = -1;
@@ -159,12 +159,12 @@ export class Engine {
         this.now = q.time;
         target = q.target;
         n++;
-        eventsBy[owners[target]!]!++;
+        eventsBy[target]!++;
         handlers[target]!(q.num, q.ref);
       }
     } catch (err) {
       this.executed += n;
-      const path = target >= 0 ? this.contexts[owners[target]!]!.path : '?';
+      const path = target >= 0 ? this.contexts[this.owners[target]!]!.path : '?';
       throw new SimulationError(path, this.now, this.executed, err, formatTime(this.now));
     }
     this.executed += n;
@@ -207,8 +207,10 @@ export class Engine {
 
   /** Per-component statistics, in id order; the same bytes under every partition. */
   metrics(): ComponentMetrics[] {
+    const events = new Float64Array(this.contexts.length);
+    for (let h = 0; h < this.handlers.length; h++) events[this.owners[h]!]! += this.eventsBy[h]!;
     return this.contexts
-      .map((ctx, i) => ({ id: ctx.id, path: ctx.path, model: ctx.model, events: this.eventsBy[i]!, stats: ctx.stats.toJSON() }))
+      .map((ctx, i) => ({ id: ctx.id, path: ctx.path, model: ctx.model, events: events[i]!, stats: ctx.stats.toJSON() }))
       .sort((a, b) => a.id - b.id);
   }
 }

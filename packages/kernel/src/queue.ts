@@ -3,6 +3,11 @@
  * order = origin component id * 2^32 + origin sequence number. Ties therefore break the same way
  * under every partition. Event payloads live in slots recycled through a free list, so pushing
  * and popping allocate nothing once the arrays have grown to the run's high-water mark.
+ *
+ * In front of the heap sits one slot for an event earlier than everything in the heap. A message
+ * sent over a short link is usually the very next event, so it goes in and out of that slot with
+ * no sifting at all; pop takes whichever of the slot and the heap's root is earlier, so the order
+ * is exactly the heap's.
  */
 export class EventQueue {
   // Heap arrays: keys kept inline so sifting reads contiguous memory.
@@ -10,6 +15,13 @@ export class EventQueue {
   private hOrder: Float64Array;
   private hSlot: Int32Array;
   private n = 0;
+
+  // The front slot; fTime is Infinity when it is empty.
+  private fTime = Infinity;
+  private fOrder = 0;
+  private fTarget = 0;
+  private fNum = 0;
+  private fRef: unknown = undefined;
 
   // Slot arrays: the payload of each pending event.
   private sTarget: Int32Array;
@@ -34,21 +46,40 @@ export class EventQueue {
     this.sTarget = new Int32Array(capacity);
     this.sNum = new Float64Array(capacity);
     this.sRef = new Array(capacity).fill(undefined);
+    this.hTime[0] = Infinity;
     this.free = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
     this.freeTop = capacity;
   }
 
   get size(): number {
-    return this.n;
+    return this.n + (this.fTime === Infinity ? 0 : 1);
   }
 
   /** Time of the earliest event, or Infinity when empty. */
   peekTime(): number {
-    return this.n > 0 ? this.hTime[0]! : Infinity;
+    // hTime[0] is kept at Infinity while the heap is empty, so this needs no size test.
+    const h = this.hTime[0]!;
+    const f = this.fTime;
+    return f < h ? f : h;
   }
 
   push(time: number, order: number, target: number, num: number, ref: unknown): void {
+    if (this.fTime === Infinity) {
+      const h = this.hTime[0]!;
+      if (time < h || (time === h && order < this.hOrder[0]!)) {
+        this.fTime = time;
+        this.fOrder = order;
+        this.fTarget = target;
+        this.fNum = num;
+        this.fRef = ref;
+        return;
+      }
+    }
+    this.heapPush(time, order, target, num, ref);
+  }
+
+  private heapPush(time: number, order: number, target: number, num: number, ref: unknown): void {
     if (this.freeTop === 0) this.grow();
     const slot = this.free[--this.freeTop]!;
     this.sTarget[slot] = target;
@@ -75,6 +106,24 @@ export class EventQueue {
 
   /** Removes the earliest event into the fields time/order/target/num/ref. The queue must not be empty. */
   pop(): void {
+    const f = this.fTime;
+    if (f !== Infinity) {
+      const h = this.hTime[0]!;
+      if (f < h || (f === h && this.fOrder < this.hOrder[0]!)) {
+        this.time = f;
+        this.order = this.fOrder;
+        this.target = this.fTarget;
+        this.num = this.fNum;
+        this.ref = this.fRef;
+        this.fRef = undefined;
+        this.fTime = Infinity;
+        return;
+      }
+    }
+    this.heapPop();
+  }
+
+  private heapPop(): void {
     const hTime = this.hTime;
     const hOrder = this.hOrder;
     const hSlot = this.hSlot;
@@ -88,30 +137,39 @@ export class EventQueue {
     this.free[this.freeTop++] = slot;
 
     const n = --this.n;
-    if (n === 0) return;
-    const t = hTime[n]!;
-    const o = hOrder[n]!;
-    const s = hSlot[n]!;
+    if (n === 0) {
+      hTime[0] = Infinity;
+      return;
+    }
+    // Bottom-up: walk the hole down to a leaf along the smaller children (one compare per level),
+    // then sift the last element up from there. The last element is usually late, so it rarely
+    // climbs: about half the compares of the textbook sift-down.
     let i = 0;
-    const half = n >> 1;
-    while (i < half) {
-      let c = 2 * i + 1;
-      let ct = hTime[c]!;
-      let co = hOrder[c]!;
+    let c = 1;
+    while (c < n) {
       const r = c + 1;
       if (r < n) {
         const rt = hTime[r]!;
-        if (rt < ct || (rt === ct && hOrder[r]! < co)) {
-          c = r;
-          ct = rt;
-          co = hOrder[r]!;
-        }
+        const ct = hTime[c]!;
+        if (rt < ct || (rt === ct && hOrder[r]! < hOrder[c]!)) c = r;
       }
-      if (t < ct || (t === ct && o < co)) break;
-      hTime[i] = ct;
-      hOrder[i] = co;
+      hTime[i] = hTime[c]!;
+      hOrder[i] = hOrder[c]!;
       hSlot[i] = hSlot[c]!;
       i = c;
+      c = 2 * i + 1;
+    }
+    const t = hTime[n]!;
+    const o = hOrder[n]!;
+    const s = hSlot[n]!;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = hTime[p]!;
+      if (pt < t || (pt === t && hOrder[p]! < o)) break;
+      hTime[i] = pt;
+      hOrder[i] = hOrder[p]!;
+      hSlot[i] = hSlot[p]!;
+      i = p;
     }
     hTime[i] = t;
     hOrder[i] = o;
@@ -119,8 +177,11 @@ export class EventQueue {
   }
 
   clear(): void {
+    this.fTime = Infinity;
+    this.fRef = undefined;
     for (let i = 0; i < this.n; i++) this.sRef[this.hSlot[i]!] = undefined;
     this.n = 0;
+    this.hTime[0] = Infinity;
     for (let i = 0; i < this.capacity; i++) this.free[i] = this.capacity - 1 - i;
     this.freeTop = this.capacity;
   }

@@ -78,14 +78,58 @@ export class Rng {
     return Math.floor(this.next() * n);
   }
 
-  /** Exponential with the given mean (not rate). */
+  /**
+   * Exponential with the given mean (not rate), by Marsaglia and Tsang's ziggurat: about 98 % of
+   * draws cost one 32-bit step, a table look-up and a multiply; the rest fall back to exact
+   * rejection. Math.log on every draw was the single largest cost of an M/M/c run.
+   */
   exponential(mean: number): number {
-    return -mean * Math.log(1 - this.next());
+    const j = this.nextU32();
+    const i = j & 255;
+    if (j < ZIG_K[i]!) return mean * j * ZIG_W[i]!;
+    return mean * this.exponentialSlow(j, i);
+  }
+
+  private exponentialSlow(j: number, i: number): number {
+    for (;;) {
+      if (i === 0) return ZIG_R - Math.log(1 - this.next());
+      const x = j * ZIG_W[i]!;
+      if (ZIG_F[i]! + this.next() * (ZIG_F[i - 1]! - ZIG_F[i]!) < Math.exp(-x)) return x;
+      j = this.nextU32();
+      i = j & 255;
+      if (j < ZIG_K[i]!) return j * ZIG_W[i]!;
+    }
   }
 
   /** Bernoulli trial. */
   chance(p: number): boolean {
     return this.next() < p;
+  }
+}
+
+// Ziggurat tables for the unit exponential, 256 layers (Marsaglia & Tsang 2000, "EFIX").
+const ZIG_R = 7.697117470131487;
+const ZIG_K = new Float64Array(256);
+const ZIG_W = new Float64Array(256);
+const ZIG_F = new Float64Array(256);
+{
+  const m = 4294967296;
+  const v = 3.949659822581572e-3;
+  let d = ZIG_R;
+  let t = d;
+  const q = v / Math.exp(-d);
+  ZIG_K[0] = (d / q) * m;
+  ZIG_K[1] = 0;
+  ZIG_W[0] = q / m;
+  ZIG_W[255] = d / m;
+  ZIG_F[0] = 1;
+  ZIG_F[255] = Math.exp(-d);
+  for (let i = 254; i >= 1; i--) {
+    d = -Math.log(v / d + Math.exp(-d));
+    ZIG_K[i + 1] = (d / t) * m;
+    t = d;
+    ZIG_F[i] = Math.exp(-d);
+    ZIG_W[i] = d / m;
   }
 }
 

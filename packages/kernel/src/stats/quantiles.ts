@@ -1,32 +1,37 @@
 /**
- * A mergeable quantile sketch with relative accuracy (DDSketch's log buckets): every quantile it
- * returns is within ±alpha (default 1 %) of the true value of some observation at that rank.
- * Zeros are counted apart; negative values are kept in a mirror sketch.
- * Memory grows with log(max/min)/alpha, not with the number of observations.
+ * A mergeable quantile sketch with bounded relative error: log-linear buckets (each power of two
+ * split into 64 equal sub-buckets, as in HdrHistogram and DDSketch's linearly interpolated
+ * mapping). The bucket index comes from the float's exponent and top mantissa bits, so adding an
+ * observation costs no logarithm. Every quantile returned is within ±0.78 % (1/128) of the value
+ * of some observation at that rank. Zeros are counted apart; negative values go to a mirror sketch.
+ * Memory grows with log2(max/min)·64 buckets, not with the number of observations.
  */
+const SUB_BITS = 6;
+const SUB = 1 << SUB_BITS;
+/** Largest relative error of a reported quantile. */
+export const QUANTILE_RELATIVE_ERROR = 1 / (2 * SUB);
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: high word at [1]
+
 export class Quantiles {
-  readonly alpha: number;
-  private readonly gamma: number;
-  private readonly logGamma: number;
-  private counts: Float64Array = new Float64Array(64);
+  readonly relativeError = QUANTILE_RELATIVE_ERROR;
+  private counts: Float64Array = new Float64Array(256);
   private offset = 0; // bucket index of counts[0]
   private used = false;
   private zeros = 0;
   private negative: Quantiles | null = null;
   count = 0;
 
-  constructor(alpha = 0.01) {
-    if (!(alpha > 0 && alpha < 1)) throw new RangeError(`quantile sketch accuracy must be in (0, 1), got ${alpha}`);
-    this.alpha = alpha;
-    this.gamma = (1 + alpha) / (1 - alpha);
-    this.logGamma = Math.log(this.gamma);
-  }
-
   add(x: number): void {
     this.count++;
-    if (x > 0) this.bump(Math.ceil(Math.log(x) / this.logGamma), 1);
-    else if (x === 0) this.zeros++;
-    else (this.negative ??= new Quantiles(this.alpha)).add(-x);
+    if (x > 0) {
+      f64[0] = x;
+      // Biased exponent (11 bits) then the top SUB_BITS bits of the mantissa.
+      this.bump(u32[HI]! >>> (20 - SUB_BITS), 1);
+    } else if (x === 0) this.zeros++;
+    else (this.negative ??= new Quantiles()).add(-x);
   }
 
   private bump(index: number, by: number): void {
@@ -45,12 +50,19 @@ export class Quantiles {
   private regrow(index: number): void {
     const lo = Math.min(this.offset, index);
     const hi = Math.max(this.offset + this.counts.length - 1, index);
-    const size = Math.max(this.counts.length * 2, hi - lo + 1 + 16);
+    const size = Math.max(this.counts.length * 2, hi - lo + 1 + 64);
     const next = new Float64Array(size);
     const newOffset = lo - ((size - (hi - lo + 1)) >> 1);
     next.set(this.counts, this.offset - newOffset);
     this.counts = next;
     this.offset = newOffset;
+  }
+
+  /** The midpoint of bucket `index`: within QUANTILE_RELATIVE_ERROR of anything in it. */
+  private static value(index: number): number {
+    const exponent = (index >>> SUB_BITS) - 1023;
+    const sub = index & (SUB - 1);
+    return Math.pow(2, exponent) * (1 + (sub + 0.5) / SUB);
   }
 
   /** The q-quantile (0 ≤ q ≤ 1) of everything added; NaN when empty. */
@@ -63,22 +75,21 @@ export class Quantiles {
     if (rank < seen) return 0;
     for (let i = 0; i < this.counts.length; i++) {
       seen += this.counts[i]!;
-      if (seen > rank) return (2 * Math.pow(this.gamma, i + this.offset)) / (this.gamma + 1);
+      if (seen > rank) return Quantiles.value(i + this.offset);
     }
-    return (2 * Math.pow(this.gamma, this.counts.length - 1 + this.offset)) / (this.gamma + 1);
+    return Quantiles.value(this.counts.length - 1 + this.offset);
   }
 
-  /** Folds another sketch of the same accuracy in. */
+  /** Folds another sketch in, as if its observations had been added here. */
   merge(o: Quantiles): void {
-    if (o.alpha !== this.alpha) throw new RangeError('cannot merge quantile sketches of different accuracy');
     this.count += o.count;
     this.zeros += o.zeros;
     if (o.used) for (let i = 0; i < o.counts.length; i++) if (o.counts[i]! > 0) this.bump(i + o.offset, o.counts[i]!);
-    if (o.negative) (this.negative ??= new Quantiles(this.alpha)).merge(o.negative);
+    if (o.negative) (this.negative ??= new Quantiles()).merge(o.negative);
   }
 
-  toJSON(): { count: number; p50: number; p90: number; p99: number; p999: number; alpha: number } {
+  toJSON(): { count: number; p50: number; p90: number; p99: number; p999: number; relativeError: number } {
     const q = (p: number) => (this.count === 0 ? 0 : this.quantile(p));
-    return { count: this.count, p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), alpha: this.alpha };
+    return { count: this.count, p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), relativeError: this.relativeError };
   }
 }

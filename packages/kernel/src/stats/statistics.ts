@@ -26,8 +26,8 @@ export class Statistics {
     return this.register(name, new TimeWeighted(this.clock, initial));
   }
 
-  quantiles(name: string, alpha = 0.01): Quantiles {
-    return this.register(name, new Quantiles(alpha));
+  quantiles(name: string): Quantiles {
+    return this.register(name, new Quantiles());
   }
 
   batchMeans(name: string, targetBatches = 32): BatchMeans {
