@@ -1,8 +1,20 @@
 /** @splitsim/instantiation: the "how": models, partition, placement, and the plan they resolve to. */
-export { instantiate, single, globToRegExp, PlanError, type Group, type PartitionFn, type ModelRule, type Instantiation, type InstantiateOptions, type PlanProblem } from './instantiate.ts';
+export { instantiate, type Instantiation, type InstantiateOptions } from './instantiate.ts';
+export { PlanError, type PlanProblem } from './problems.ts';
+export { globToRegExp } from './glob.ts';
+export { installedModels, type ModelCatalog } from './catalog.ts';
+export { chooseModels, type ModelRule } from './models.ts';
+export { type ChannelInfo, type SyncChoice } from './channels.ts';
+export { thread, childProcess, remote, type PlacementChoice, type InstanceInfo } from './placement.ts';
+export { type Group, type PartitionFn, type PartitionContext } from './partitions/types.ts';
+export { single, linear, roundRobin, manual, type ManualOptions } from './partitions/basic.ts';
+export { s, ab, ac, cr, crK, rs, byPod, byRack } from './partitions/datacenter.ts';
+export { balanced, defaultLoad, type BalancedOptions } from './partitions/balanced.ts';
 export { defineConfig, type Config, type Figure } from './config.ts';
 export {
   planSchema, placementSchema, planComponentSchema, planLinkSchema, planInstanceSchema, planChannelSchema,
   type Plan, type Placement, type PlanComponent, type PlanLink, type PlanInstance, type PlanChannel,
 } from './plan.ts';
-export { linear, roundRobin } from './partitions.ts';
+export { parsePlan, serializePlan, checkPlan } from './plan-io.ts';
+export { planGraph, planToDot, type PlanGraph } from './plan-graph.ts';
+export { summarizePlan, type PlanSummary } from './summary.ts';

@@ -38,6 +38,8 @@ export const planLinkSchema = z
     latency: ps,
     bandwidth: z.number().positive().optional(),
     noCut: z.boolean(),
+    /** Network or PCI link, where the system says (absent: a plain link with a latency). */
+    kind: z.enum(['network', 'pci']).optional(),
     /** The channel that carries it when the partition cuts it, else null. */
     channel: id.nullable(),
   })
@@ -70,6 +72,8 @@ export const planSchema = z
   .object({
     version: z.literal(1),
     config: z.string(),
+    /** The system's name. */
+    system: z.string().optional(),
     instantiation: z.string(),
     seed: z.number().int(),
     components: z.array(planComponentSchema),

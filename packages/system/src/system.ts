@@ -1,4 +1,9 @@
-import { parseRate, parseTime, SplitSimError } from '@splitsim/kernel';
+import { z } from 'zod';
+import { units } from '@splitsim/kernel';
+import { builtinKinds } from './kinds/index.ts';
+import type { KindSpec, LinkKind } from './kinds/kind.ts';
+import { paramProblems, type Problem } from './problems.ts';
+import { resolveSystem, type ResolvedSystem } from './resolve.ts';
 
 /** A port of a declared component: what a link joins. */
 export interface PortRef {
@@ -12,6 +17,7 @@ export interface ComponentDecl {
   /** Stable name path, e.g. `block2/rack3/host17`. */
   readonly path: string;
   readonly kind: string;
+  /** The parameters as given; `system.resolve()` holds them with units parsed and defaults filled. */
   readonly params: Record<string, unknown>;
 }
 
@@ -22,6 +28,8 @@ export interface LinkOptions {
   bandwidth?: string | number;
   /** Never cut this link by a partition. */
   noCut?: boolean;
+  /** Network or PCI link; by default the ports it joins decide. */
+  kind?: LinkKind;
 }
 
 export interface LinkDecl {
@@ -33,7 +41,20 @@ export interface LinkDecl {
   /** Bits per second, for network links. */
   readonly bandwidth?: number;
   readonly noCut: boolean;
+  /** As given in the options; `system.resolve().linkKinds` has the kind the ports imply. */
+  readonly kind?: LinkKind;
 }
+
+const linkOptions = z
+  .object({
+    latency: units.time(),
+    bandwidth: units.rate().optional(),
+    noCut: z.boolean().default(false),
+    kind: z.enum(['network', 'pci']).optional(),
+  })
+  .strict();
+
+const LINK_KEYS = Object.keys(linkOptions.shape);
 
 /** What add() returns: the component, and a way to name its ports. */
 export class ComponentHandle {
@@ -52,36 +73,65 @@ export class ComponentHandle {
   }
 }
 
+export interface SystemOptions {
+  /** Kinds beyond the built-in ones (host, nic, switch, source, server, load-balancer, client, sink, phold). */
+  kinds?: Iterable<KindSpec>;
+}
+
 /**
  * The "what": components and the links between them, with no simulator choice in it.
  * Built by a program (loops, functions); ids follow declaration order, so the same program
- * gives the same ids.
+ * gives the same ids. Declaring never throws on bad input: every problem is collected and
+ * reported by resolve() (and so by instantiate) all at once.
  */
 export class System {
   readonly components: ComponentDecl[] = [];
   readonly links: LinkDecl[] = [];
+  readonly kinds: ReadonlyMap<string, KindSpec>;
   private readonly byPath = new Map<string, number>();
+  /** Problems seen while declaring: duplicate paths, unreadable link options. */
+  private readonly declared: Problem[] = [];
+  /** Links whose options could not be read: later checks skip them. */
+  private readonly unreadable = new Set<number>();
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    options: SystemOptions = {},
+  ) {
+    const kinds = new Map(builtinKinds);
+    for (const k of options.kinds ?? []) kinds.set(k.kind, k);
+    this.kinds = kinds;
+  }
 
   add(kind: string, path: string, params: Record<string, unknown> = {}): ComponentHandle {
-    if (this.byPath.has(path)) throw new SplitSimError('E_CONFIG', `${path}: a component with this path is declared twice`, { component: path });
-    const decl: ComponentDecl = { id: this.components.length, path, kind, params };
+    const id = this.components.length;
+    const decl: ComponentDecl = { id, path: typeof path === 'string' ? path : `#${id}`, kind: typeof kind === 'string' ? kind : '?', params };
+    if (typeof path !== 'string') this.declared.push({ where: decl.path, message: `the path of component ${id} must be a string such as "block2/rack3/host17"` });
+    const first = this.byPath.get(decl.path);
+    if (first !== undefined) {
+      this.declared.push({ where: decl.path, message: `is declared twice (components ${first} and ${id}); give each component its own path` });
+    } else this.byPath.set(decl.path, id);
     this.components.push(decl);
-    this.byPath.set(path, decl.id);
     return new ComponentHandle(decl);
   }
 
   link(a: PortRef, b: PortRef, options: LinkOptions): LinkDecl {
-    const name = `${this.pathOf(a.component)}.${a.port} ↔ ${this.pathOf(b.component)}.${b.port}`;
-    const decl: LinkDecl = {
-      id: this.links.length,
-      a,
-      b,
-      latency: parseTime(options.latency, `latency of link ${name}`),
-      noCut: options.noCut ?? false,
-      ...(options.bandwidth === undefined ? {} : { bandwidth: parseRate(options.bandwidth, `bandwidth of link ${name}`) }),
-    };
+    const id = this.links.length;
+    const ends = { a: this.portRef(a), b: this.portRef(b) };
+    const where = `link ${this.portName(ends.a)} ↔ ${this.portName(ends.b)}`;
+    const parsed = linkOptions.safeParse(options);
+    let decl: LinkDecl;
+    if (parsed.success) {
+      const o = parsed.data;
+      decl = { id, ...ends, latency: o.latency, noCut: o.noCut, ...(o.bandwidth === undefined ? {} : { bandwidth: o.bandwidth }), ...(o.kind === undefined ? {} : { kind: o.kind }) };
+    } else {
+      this.declared.push(...paramProblems(where, parsed.error.issues, 'a link', LINK_KEYS));
+      this.unreadable.add(id);
+      decl = { id, ...ends, latency: 0, noCut: false };
+    }
+    for (const [end, ref] of [['a', a], ['b', b]] as const) {
+      if (!this.isPortRef(ref)) this.declared.push({ where, message: `end ${end} is not a port of this system; write handle.port('name') with a handle from this system's add()` });
+    }
     this.links.push(decl);
     return decl;
   }
@@ -93,5 +143,39 @@ export class System {
 
   pathOf(id: number): string {
     return this.components[id]?.path ?? `#${id}`;
+  }
+
+  /** `block0/rack1/tor.p3`. */
+  portName(ref: PortRef): string {
+    return `${this.pathOf(ref.component)}.${ref.port}`;
+  }
+
+  /** `block0/rack1/tor.p3 ↔ block0/rack1/host3.eth`, the name messages use. */
+  linkName(link: LinkDecl): string {
+    return `${this.portName(link.a)} ↔ ${this.portName(link.b)}`;
+  }
+
+  /** True if the link's options could not be read (its problem is already reported). */
+  isUnreadable(link: number): boolean {
+    return this.unreadable.has(link);
+  }
+
+  /**
+   * Parameters with units parsed and defaults filled (IP addresses assigned), the kind of every
+   * link, and every problem in the system. Computed afresh on each call: params objects may have
+   * been filled in after they were declared (routing tables, for one).
+   */
+  resolve(): ResolvedSystem {
+    return resolveSystem(this, this.declared);
+  }
+
+  private isPortRef(ref: unknown): ref is PortRef {
+    const r = ref as PortRef | null;
+    return typeof r === 'object' && r !== null && Number.isInteger(r.component) && r.component >= 0 && r.component < this.components.length && typeof r.port === 'string' && r.port.length > 0;
+  }
+
+  /** A copy of a valid ref, or a placeholder that names no component (reported by link()). */
+  private portRef(ref: unknown): PortRef {
+    return this.isPortRef(ref) ? { component: ref.component, port: ref.port } : { component: -1, port: '?' };
   }
 }

@@ -1,0 +1,97 @@
+import { formatTime, SplitSimError } from '@splitsim/kernel';
+import { fieldPath } from '@splitsim/system';
+import { planSchema, type Plan } from './plan.ts';
+import { PlanError, type PlanProblem } from './problems.ts';
+
+/** plan.json: two-space JSON, one trailing newline. */
+export function serializePlan(plan: Plan): string {
+  return `${JSON.stringify(plan, null, 2)}\n`;
+}
+
+/**
+ * Reads a plan (plan.json text or parsed JSON) and checks it the way a runner must before it
+ * starts anything: the schema, then that it holds together (checkPlan). Throws every problem.
+ */
+export function parsePlan(input: string | unknown, source = 'plan'): Plan {
+  let data = input;
+  if (typeof input === 'string') {
+    try {
+      data = JSON.parse(input);
+    } catch (err) {
+      throw new SplitSimError('E_CONFIG', `${source}: not JSON: ${(err as Error).message}`, { file: source });
+    }
+  }
+  const parsed = planSchema.safeParse(data);
+  if (!parsed.success) throw new PlanError(parsed.error.issues.map((i) => ({ where: `${source} ${fieldPath(i.path) || '(top level)'}`, message: i.message })));
+  const problems = checkPlan(parsed.data);
+  if (problems.length > 0) throw new PlanError(problems);
+  return parsed.data;
+}
+
+/**
+ * The invariants of a resolved plan: ids are positions; every component is in exactly one
+ * instance, the one it names; a link is cut exactly when its ends are in different instances, and
+ * then exactly one channel, the one between those instances, carries it; a channel's lookahead is
+ * the smallest latency it carries, positive, and its sync interval is positive and no larger.
+ */
+export function checkPlan(plan: Plan): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  const add = (where: string, message: string) => problems.push({ where, message });
+  const n = plan.components.length;
+  plan.components.forEach((c, i) => c.id !== i && add(c.path, `has id ${c.id} at position ${i}`));
+  plan.instances.forEach((inst, i) => inst.id !== i && add(`instance ${inst.name}`, `has id ${inst.id} at position ${i}`));
+  plan.links.forEach((l, i) => l.id !== i && add(`link ${i}`, `has id ${l.id}`));
+  plan.channels.forEach((ch, i) => ch.id !== i && add(`channel ${ch.name}`, `has id ${ch.id} at position ${i}`));
+
+  const holder = new Int32Array(n).fill(-1);
+  for (const inst of plan.instances) {
+    for (const id of inst.components) {
+      const c = plan.components[id];
+      if (!c) add(`instance ${inst.name}`, `holds component ${id}, which the plan does not have`);
+      else if (holder[id] !== -1) add(c.path, `is in instances ${plan.instances[holder[id]!]!.name} and ${inst.name}`);
+      else holder[id] = inst.id;
+    }
+  }
+  for (const c of plan.components) {
+    if (holder[c.id] === -1) add(c.path, 'is in no instance');
+    else if (holder[c.id] !== c.instance) add(c.path, `names instance ${c.instance} but instance ${holder[c.id]} holds it`);
+  }
+
+  const carriedBy = new Int32Array(plan.links.length).fill(-1);
+  for (const ch of plan.channels) {
+    const where = `channel ${ch.name}`;
+    if (!plan.instances[ch.a] || !plan.instances[ch.b] || ch.a >= ch.b) add(where, `joins instances ${ch.a} and ${ch.b}; it must join two instances, the lower id first`);
+    let min = Infinity;
+    for (const id of ch.links) {
+      const l = plan.links[id];
+      if (!l) {
+        add(where, `carries link ${id}, which the plan does not have`);
+        continue;
+      }
+      if (carriedBy[id] !== -1) add(where, `carries link ${id}, which channel ${plan.channels[carriedBy[id]!]!.name} carries too`);
+      carriedBy[id] = ch.id;
+      min = Math.min(min, l.latency);
+      const ends = [plan.components[l.a.component]?.instance, plan.components[l.b.component]?.instance].sort((x, y) => (x ?? -1) - (y ?? -1));
+      if (ends[0] !== ch.a || ends[1] !== ch.b) add(where, `carries link ${id}, whose ends are not in ${ch.a} and ${ch.b}`);
+    }
+    if (ch.links.length === 0) add(where, 'carries no link');
+    else if (ch.lookahead !== min) add(where, `has lookahead ${formatTime(ch.lookahead)}, but its smallest link latency is ${formatTime(min)}`);
+    if (ch.lookahead <= 0) add(where, 'has zero lookahead; a cut link needs a latency');
+    if (ch.syncInterval <= 0 || ch.syncInterval > ch.lookahead) add(where, `has sync interval ${formatTime(ch.syncInterval)}; it must be positive and at most the lookahead ${formatTime(ch.lookahead)}`);
+  }
+  for (const l of plan.links) {
+    const a = plan.components[l.a.component];
+    const b = plan.components[l.b.component];
+    if (!a || !b) {
+      add(`link ${l.id}`, 'joins a component the plan does not have');
+      continue;
+    }
+    const where = `link ${a.path}.${l.a.port} ↔ ${b.path}.${l.b.port}`;
+    const cut = a.instance !== b.instance;
+    if (cut && l.channel === null) add(where, 'is cut but no channel carries it');
+    if (!cut && l.channel !== null) add(where, `is not cut but names channel ${l.channel}`);
+    if (l.channel !== null && carriedBy[l.id] !== l.channel) add(where, `names channel ${l.channel}, which does not carry it`);
+    if (cut && l.noCut) add(where, 'is marked noCut but is cut');
+  }
+  return problems;
+}

@@ -1,0 +1,78 @@
+import type { Placement, Plan } from './plan.ts';
+
+export interface InstanceSummary {
+  id: number;
+  name: string;
+  placement: string;
+  components: number;
+  /** [kind, count], most first. */
+  byKind: Array<[string, number]>;
+  /** [model, count], most first. */
+  byModel: Array<[string, number]>;
+}
+
+export interface ChannelSummary {
+  id: number;
+  name: string;
+  links: number;
+  /** Picoseconds. */
+  lookahead: number;
+  syncInterval: number;
+}
+
+export interface PlanSummary {
+  config: string;
+  instantiation: string;
+  instances: InstanceSummary[];
+  channels: ChannelSummary[];
+  totals: {
+    components: number;
+    byKind: Array<[string, number]>;
+    links: number;
+    cutLinks: number;
+    instances: number;
+    byPlacement: Array<[string, number]>;
+    channels: number;
+    /** Smallest lookahead over all channels, ps; null without channels. */
+    minLookahead: number | null;
+  };
+}
+
+export function placementText(p: Placement): string {
+  return p.kind === 'remote' ? `remote:${p.runner ?? '?'}` : p.kind;
+}
+
+function tally(values: Iterable<string>): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+}
+
+/** What `splitsim plan` prints: per instance, per channel, and totals. */
+export function summarizePlan(plan: Plan): PlanSummary {
+  const instances = plan.instances.map((inst) => ({
+    id: inst.id,
+    name: inst.name,
+    placement: placementText(inst.placement),
+    components: inst.components.length,
+    byKind: tally(inst.components.map((id) => plan.components[id]!.kind)),
+    byModel: tally(inst.components.map((id) => plan.components[id]!.model)),
+  }));
+  const channels = plan.channels.map((ch) => ({ id: ch.id, name: ch.name, links: ch.links.length, lookahead: ch.lookahead, syncInterval: ch.syncInterval }));
+  return {
+    config: plan.config,
+    instantiation: plan.instantiation,
+    instances,
+    channels,
+    totals: {
+      components: plan.components.length,
+      byKind: tally(plan.components.map((c) => c.kind)),
+      links: plan.links.length,
+      cutLinks: plan.links.filter((l) => l.channel !== null).length,
+      instances: plan.instances.length,
+      byPlacement: tally(instances.map((i) => i.placement)),
+      channels: channels.length,
+      minLookahead: channels.length > 0 ? Math.min(...channels.map((c) => c.lookahead)) : null,
+    },
+  };
+}
