@@ -1,0 +1,84 @@
+/**
+ * The packet record every network model passes around. One flat object of numbers with a fixed
+ * key order, created by makePacket() only, so every packet shares one hidden class; it has no
+ * nested objects, so msgpackr carries it across instances as is (a cut link sends it as the
+ * message's `ref`, with `num` unused). A packet is allocated once by the host that sends it and
+ * travels by reference through every queue and link until a host consumes it; switches never copy.
+ */
+export interface Packet {
+  /** Source and destination host addresses (dense integers given by routeNetwork()). */
+  src: number;
+  dst: number;
+  sport: number;
+  dport: number;
+  /** PROTO_UDP or PROTO_TCP. */
+  proto: number;
+  /** TCP flags and ECN bits (the F_* constants). */
+  flags: number;
+  /** Bytes on the wire: payload, headers and Ethernet framing; what serialization is charged for. */
+  size: number;
+  /** Payload bytes. */
+  len: number;
+  /** TCP: first payload byte's sequence number, and the cumulative acknowledgement. Plain byte offsets, never wrapped. */
+  seq: number;
+  ack: number;
+  /** Flow hash, fixed by the sender: switches pick among equal-cost ports with it (ECMP). */
+  hash: number;
+  /** When the sending application created it (ps): UDP latency, TCP timestamp value. */
+  sent: number;
+  /** TCP timestamp echo (ps): the `sent` of the segment this one acknowledges. */
+  echo: number;
+  /** Application word carried by the segment that ends a message (RPC: the response size asked for). */
+  msg: number;
+  /** Scratch for the queue that holds it now: when it joined that queue (ps). */
+  enq: number;
+}
+
+export const PROTO_TCP = 6;
+export const PROTO_UDP = 17;
+
+/** TCP flags and ECN bits in Packet.flags. */
+export const F_FIN = 1;
+export const F_SYN = 2;
+/** Push: this segment ends an application message (RPC framing). */
+export const F_PSH = 8;
+export const F_ACK = 16;
+/** ECN-Echo: the receiver saw Congestion Experienced. */
+export const F_ECE = 64;
+/** Congestion Window Reduced. */
+export const F_CWR = 128;
+/** ECN-capable transport: switches may mark instead of waiting for a drop. */
+export const F_ECT = 256;
+/** Congestion Experienced, set by a switch whose queue is over its marking threshold. */
+export const F_CE = 512;
+
+/** IPv4 + UDP headers. */
+export const UDP_HEADER = 28;
+/** IPv4 + TCP headers with the timestamp option. */
+export const TCP_HEADER = 52;
+/** Ethernet header, FCS, preamble and inter-frame gap: 14 + 4 + 8 + 12. */
+export const ETHERNET_OVERHEAD = 38;
+/** Smallest frame on the wire (64-byte frame plus preamble and gap). */
+export const MIN_WIRE = 84;
+
+/** Bytes on the wire for a payload of `len` behind `header` bytes of IP and transport headers. */
+export function wireSize(len: number, header: number): number {
+  const s = len + header + ETHERNET_OVERHEAD;
+  return s < MIN_WIRE ? MIN_WIRE : s;
+}
+
+/** A 32-bit mix of the 5-tuple (murmur3's finalizer over a simple combination): stable for a flow. */
+export function flowHash(src: number, dst: number, sport: number, dport: number, proto: number): number {
+  let h = Math.imul(src ^ 0x9e3779b9, 0x85ebca6b) ^ dst;
+  h = Math.imul(h ^ (h >>> 16), 0xc2b2ae35) ^ ((sport << 16) | (dport & 0xffff));
+  h = Math.imul(h ^ (h >>> 13), 0x85ebca6b) ^ proto;
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export function makePacket(
+  src: number, dst: number, sport: number, dport: number, proto: number, flags: number,
+  size: number, len: number, seq: number, ack: number, hash: number, sent: number, echo: number, msg: number,
+): Packet {
+  return { src, dst, sport, dport, proto, flags, size, len, seq, ack, hash, sent, echo, msg, enq: 0 };
+}

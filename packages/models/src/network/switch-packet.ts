@@ -1,0 +1,59 @@
+import type { z } from 'zod';
+import { Component, defineSpec, SplitSimError } from '@splitsim/kernel';
+import { switchParams } from '@splitsim/system';
+import { Egress } from './egress.ts';
+import type { Packet } from './packet.ts';
+import { ForwardingTable, switchNet } from './routing.ts';
+
+/** Ports a switch model declares: p0 … p63 (a spec lists its ports; a switch uses those its links join). */
+export const SWITCH_PORTS = 64;
+const portNames = Array.from({ length: SWITCH_PORTS }, (_, i) => `p${i}`);
+
+/** The switch kind's parameters (ports, buffer per port, ECN threshold) and the `net` routeNetwork writes. */
+const params = switchParams.extend({ net: switchNet });
+
+/**
+ * An output-queued packet switch. A packet arriving on any port is looked up in the forwarding
+ * table (shortest paths; equal-cost ports chosen by the flow hash, ECMP) and joins that port's
+ * drop-tail FIFO; the port's wire serializes it at the link's bandwidth and the link adds its
+ * latency. Switching itself takes no time.
+ */
+export class PacketSwitch extends Component<z.output<typeof params>> {
+  static readonly spec = defineSpec({
+    model: 'switch.packet',
+    kinds: ['switch'],
+    description: 'Output-queued switch: drop-tail FIFO per port (packets or bytes), optional ECN marking, shortest-path ECMP routing',
+    ports: portNames,
+    params,
+  });
+
+  private readonly table: ForwardingTable;
+  private readonly egress: Egress;
+  private readonly rx = this.ctx.stats.counter('rxPackets');
+  /** Packets whose destination the table does not know (dropped here). */
+  private readonly noRoute = this.ctx.stats.counter('noRoute');
+
+  constructor(...args: ConstructorParameters<typeof Component<z.output<typeof params>>>) {
+    super(...args);
+    const { net, buffer, ecnThreshold } = this.params;
+    if (this.params.ports > SWITCH_PORTS) {
+      throw new SplitSimError('E_PARAMS', `${this.ctx.path}: ${this.params.ports} ports; switch.packet has at most ${SWITCH_PORTS}`, { component: this.ctx.path, field: 'ports' });
+    }
+    this.table = new ForwardingTable(net, Math.imul(this.ctx.id + 1, 0x27d4eb2d));
+    const receive = (_num: number, ref: unknown): void => this.forward(ref as Packet);
+    const ports = net.rates.map((_, i) => this.ctx.port(portNames[i]!, receive));
+    const queue = { unit: buffer.unit, capacity: buffer.size, ...(ecnThreshold ? { ecnThreshold: ecnThreshold.size } : {}) };
+    this.egress = new Egress(this.ctx, ports, net.rates, queue);
+  }
+
+  private forward(p: Packet): void {
+    this.rx.value++;
+    const out = this.table.lookup(p.dst, p.hash);
+    if (out < 0) this.noRoute.value++;
+    else this.egress.enqueue(out, p);
+  }
+
+  override finish(): void {
+    this.egress.finish();
+  }
+}
