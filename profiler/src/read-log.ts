@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { z } from 'zod';
+import type { ProfileProblem } from './errors.ts';
+
+/**
+ * Reads one instance's profile log, `profile/<instance>.jsonl`, format version 1
+ * (docs/profile-format.md): one JSON object a line, cumulative counters, a last line with
+ * `final: true` and the run's status. Every problem is collected with its file and line, so a
+ * damaged log is reported whole rather than one error per attempt.
+ */
+export const LOG_VERSION = 1;
+
+export type RunStatus = 'completed' | 'interrupted' | 'failed';
+
+export interface ChannelEndSample {
+  channel: string;
+  peer: string;
+  waitNs: number;
+  rxNs: number;
+  txNs: number;
+  syncNs: number;
+  rxMsgs: number;
+  txMsgs: number;
+  syncMsgs: number;
+}
+
+export interface Sample {
+  /** 1-based line number in the log, for messages and for the window a summary reports. */
+  line: number;
+  wallNs: number;
+  simPs: number;
+  events: number;
+  channels: ChannelEndSample[];
+  final: boolean;
+}
+
+export interface InstanceLog {
+  instance: string;
+  file: string;
+  startNs: number;
+  samples: Sample[];
+  /** From the final line; null when the log has none (the instance was killed before writing it). */
+  status: RunStatus | null;
+  /** Things worth saying that do not stop the analysis, e.g. a torn last line. */
+  notes: string[];
+}
+
+const counter = z.number().int().nonnegative();
+// Epoch nanoseconds exceed 2^53, so they arrive as doubles rounded to a few hundred ns: fine for
+// intervals of 50 ms and more, but they cannot be checked as safe integers.
+const epochNs = z.number().nonnegative().finite();
+
+const channelEndSchema = z.object({
+  channel: z.string().min(1),
+  peer: z.string().min(1),
+  waitNs: counter,
+  rxNs: counter,
+  txNs: counter,
+  syncNs: counter,
+  rxMsgs: counter,
+  txMsgs: counter,
+  syncMsgs: counter,
+});
+
+// Unknown fields are ignored on purpose: version 1 may grow fields without breaking readers.
+const lineSchema = z.object({
+  v: z.literal(LOG_VERSION),
+  instance: z.string().min(1),
+  wallNs: epochNs,
+  startNs: epochNs,
+  simPs: counter,
+  events: counter,
+  channels: z.array(channelEndSchema),
+  final: z.boolean(),
+  status: z.enum(['completed', 'interrupted', 'failed']).optional(),
+});
+
+type Line = z.infer<typeof lineSchema>;
+
+const COUNTERS = ['waitNs', 'rxNs', 'txNs', 'syncNs', 'rxMsgs', 'txMsgs', 'syncMsgs'] as const;
+
+/** The instance name a log file is for: its name without `.jsonl`. */
+export function instanceOfFile(file: string): string {
+  return basename(file).replace(/\.jsonl$/, '');
+}
+
+/**
+ * Parses a log's text. `file` is only used in messages and to check the `instance` field.
+ * Returns the log and the problems found; the log is usable only when there are none.
+ */
+export function parseLog(text: string, file: string): { log: InstanceLog; problems: ProfileProblem[] } {
+  const problems: ProfileProblem[] = [];
+  const bad = (line: number, message: string, code: ProfileProblem['code'] = 'E_PROFILE_LOG') => problems.push({ code, file, line, message });
+  const instance = instanceOfFile(file);
+  const log: InstanceLog = { instance, file, startNs: 0, samples: [], status: null, notes: [] };
+  const lines = text.split('\n');
+  // A file not ending in a newline whose last line does not parse was cut while being written
+  // (the process was killed): everything before it is still good, so say so and go on.
+  const torn = !text.endsWith('\n') && lines.length > 0 ? lines.length - 1 : -1;
+  let previous: (Line & { line: number }) | undefined;
+  let finalAt = 0;
+
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!.trim();
+    const lineNo = i + 1;
+    if (raw === '') continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (err) {
+      if (i === torn) {
+        log.notes.push(`${file}:${lineNo}: incomplete last line ignored (the instance stopped while writing it)`);
+        break;
+      }
+      bad(lineNo, `not JSON: ${(err as Error).message}`);
+      continue;
+    }
+    if (json && typeof json === 'object' && 'v' in json && (json as { v: unknown }).v !== LOG_VERSION) {
+      bad(lineNo, `log format version ${JSON.stringify((json as { v: unknown }).v)}; this profiler reads version ${LOG_VERSION}`, 'E_PROFILE_VERSION');
+      continue;
+    }
+    const parsed = lineSchema.safeParse(json);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) bad(lineNo, `${issue.path.length ? issue.path.join('.') : '(line)'}: ${issue.message}`);
+      continue;
+    }
+    const cur = { ...parsed.data, line: lineNo };
+    checkLine(cur, previous, instance, bad);
+    if (finalAt) bad(lineNo, `a line after the final line (line ${finalAt})`);
+    if (cur.final) {
+      finalAt = lineNo;
+      if (!cur.status) bad(lineNo, 'status: the final line must say "completed", "interrupted" or "failed"');
+      else log.status = cur.status;
+    }
+    if (previous === undefined) log.startNs = cur.startNs;
+    log.samples.push({ line: lineNo, wallNs: cur.wallNs, simPs: cur.simPs, events: cur.events, channels: cur.channels, final: cur.final });
+    previous = cur;
+  }
+  if (log.samples.length === 0 && problems.length === 0) problems.push({ code: 'E_PROFILE_LOG', file, message: 'empty log: no sample lines' });
+  return { log, problems };
+}
+
+/** Checks that hold between consecutive lines: one instance, one start, time and counters never go back. */
+function checkLine(cur: Line & { line: number }, prev: (Line & { line: number }) | undefined, instance: string, bad: (line: number, message: string) => void): void {
+  if (cur.instance !== instance) bad(cur.line, `instance: "${cur.instance}" in the log of instance "${instance}"`);
+  if (cur.wallNs < cur.startNs) bad(cur.line, `wallNs ${cur.wallNs} is before startNs ${cur.startNs}`);
+  if (!cur.final && cur.status !== undefined) bad(cur.line, 'status: only the final line carries a status');
+  const names = new Set<string>();
+  for (const c of cur.channels) {
+    if (names.has(c.channel)) bad(cur.line, `channels: channel "${c.channel}" listed twice`);
+    names.add(c.channel);
+    if (c.peer === instance) bad(cur.line, `channels: channel "${c.channel}" has this instance as its own peer`);
+  }
+  if (!prev) return;
+  if (cur.startNs !== prev.startNs) bad(cur.line, `startNs changed from ${prev.startNs} (line ${prev.line}) to ${cur.startNs}`);
+  if (cur.wallNs < prev.wallNs) bad(cur.line, `wallNs went back from ${prev.wallNs} (line ${prev.line}) to ${cur.wallNs}`);
+  if (cur.simPs < prev.simPs) bad(cur.line, `simPs went back from ${prev.simPs} (line ${prev.line}) to ${cur.simPs}`);
+  if (cur.events < prev.events) bad(cur.line, `events went back from ${prev.events} (line ${prev.line}) to ${cur.events}`);
+  const before = new Map(prev.channels.map((c) => [c.channel, c]));
+  for (const c of cur.channels) {
+    const p = before.get(c.channel);
+    if (!p) {
+      bad(cur.line, `channels: channel "${c.channel}" is not on line ${prev.line}; every line lists the same channels`);
+      continue;
+    }
+    before.delete(c.channel);
+    if (c.peer !== p.peer) bad(cur.line, `channels: channel "${c.channel}" has peer "${c.peer}", on line ${prev.line} "${p.peer}"`);
+    for (const k of COUNTERS) {
+      if (c[k] < p[k]) bad(cur.line, `channels: ${c.channel}.${k} went back from ${p[k]} (line ${prev.line}) to ${c[k]}; counters are cumulative`);
+    }
+  }
+  for (const name of before.keys()) bad(cur.line, `channels: channel "${name}" of line ${prev.line} is missing; every line lists the same channels`);
+}
+
+/** Reads and parses a log file; see parseLog. */
+export function readLog(file: string): { log: InstanceLog; problems: ProfileProblem[] } {
+  return parseLog(readFileSync(file, 'utf8'), file);
+}
