@@ -154,10 +154,10 @@ export class Engine {
     let n = 0;
     let target = -1;
     try {
-      while (q.peekTime() < limit && n < maxEvents && this.stopMessage === null) {
-        q.pop();
+      while (n < maxEvents && this.stopMessage === null) {
+        target = q.popBefore(limit);
+        if (target < 0) break;
         this.now = q.time;
-        target = q.target;
         n++;
         eventsBy[target]!++;
         handlers[target]!(q.num, q.ref);

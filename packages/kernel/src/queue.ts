@@ -64,6 +64,14 @@ export class EventQueue {
     return f < h ? f : h;
   }
 
+  /** Order key of the earliest event (the one peekTime() times), or Infinity when empty. */
+  peekOrder(): number {
+    const h = this.hTime[0]!;
+    const f = this.fTime;
+    if (f === Infinity && h === Infinity) return Infinity;
+    return f < h || (f === h && this.fOrder < this.hOrder[0]!) ? this.fOrder : this.hOrder[0]!;
+  }
+
   push(time: number, order: number, target: number, num: number, ref: unknown): void {
     if (this.fTime === Infinity) {
       const h = this.hTime[0]!;
@@ -102,6 +110,29 @@ export class EventQueue {
     hTime[i] = time;
     hOrder[i] = order;
     hSlot[i] = slot;
+  }
+
+  /**
+   * Removes the earliest event if its time is below `limit`, into the fields time/order/num/ref,
+   * and returns its target; returns -1 (and removes nothing) otherwise. One call per event for
+   * the engine's loop, instead of peekTime() then pop().
+   */
+  popBefore(limit: number): number {
+    const f = this.fTime;
+    const h = this.hTime[0]!;
+    if (f < h || (f === h && f !== Infinity && this.fOrder < this.hOrder[0]!)) {
+      if (f >= limit) return -1;
+      this.time = f;
+      this.order = this.fOrder;
+      this.num = this.fNum;
+      this.ref = this.fRef;
+      this.fRef = undefined;
+      this.fTime = Infinity;
+      return (this.target = this.fTarget);
+    }
+    if (h >= limit) return -1;
+    this.heapPop();
+    return this.target;
   }
 
   /** Removes the earliest event into the fields time/order/target/num/ref. The queue must not be empty. */
