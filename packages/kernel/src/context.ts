@@ -83,9 +83,12 @@ export class Context {
     return this.engine.now;
   }
 
-  /** The port `name` (declared in the spec); `onReceive` handles messages arriving on it. */
+  /**
+   * The port `name` (declared in the spec, exactly or by a pattern such as `target*` for a family
+   * of ports); `onReceive` handles messages arriving on it.
+   */
   port(name: string, onReceive?: Handler): Port {
-    if (!this.declaredPorts.includes(name)) {
+    if (!this.declaredPorts.includes(name) && !this.declaredPorts.some((d) => d.includes('*') && portPattern(d).test(name))) {
       throw new SplitSimError('E_PORT', `${this.path}: model ${this.model} has no port "${name}" (ports: ${this.declaredPorts.join(', ') || 'none'})`, { component: this.path, port: name });
     }
     if (this.ports.has(name)) throw new SplitSimError('E_PORT', `${this.path}: port "${name}" is opened twice`, { component: this.path, port: name });
@@ -123,4 +126,11 @@ export class Context {
   orderOverflow(): never {
     throw new SplitSimError('E_ORDER_RANGE', `${this.path}: more than 2^32 events scheduled or sent by one component; event order would no longer be exact`, { component: this.path });
   }
+}
+
+/** A declared port pattern as a RegExp: `*` within a name (no `/`), `?` one character, as plan globs. */
+function portPattern(pattern: string): RegExp {
+  let re = '';
+  for (const ch of pattern) re += ch === '*' ? '[^/]*' : ch === '?' ? '[^/]' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${re}$`);
 }

@@ -11,7 +11,10 @@ export type ErrorCode =
   | 'E_COMPONENT'
   | 'E_ORDER_RANGE'
   | 'E_PARAMS'
-  | 'E_CONFIG';
+  | 'E_CONFIG'
+  | 'E_CHANNEL'
+  | 'E_INSTANCE'
+  | 'E_INTERRUPTED';
 
 export class SplitSimError extends Error {
   readonly code: ErrorCode;

@@ -11,6 +11,7 @@ export { Context, Port, type RemoteLink, type Logger } from './context.ts';
 export { Engine, type Handler, type EngineOptions, type StopCondition, type StopReason, type RunResult, type ComponentMetrics } from './engine.ts';
 export { Counter, Tally } from './stats/tally.ts';
 export { TimeWeighted, type Clock } from './stats/time-weighted.ts';
+export { TimeSeries } from './stats/time-series.ts';
 export { Quantiles, QUANTILE_RELATIVE_ERROR } from './stats/quantiles.ts';
 export { BatchMeans } from './stats/batch-means.ts';
 export { Statistics, type Statistic } from './stats/statistics.ts';

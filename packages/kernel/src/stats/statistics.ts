@@ -1,9 +1,10 @@
 import { BatchMeans } from './batch-means.ts';
 import { Quantiles } from './quantiles.ts';
 import { Counter, Tally } from './tally.ts';
+import { TimeSeries } from './time-series.ts';
 import { TimeWeighted, type Clock } from './time-weighted.ts';
 
-export type Statistic = Counter | Tally | TimeWeighted | Quantiles | BatchMeans;
+export type Statistic = Counter | Tally | TimeWeighted | Quantiles | BatchMeans | TimeSeries;
 
 /**
  * One component's named statistics. Created during setup, updated on the hot path through the
@@ -32,6 +33,11 @@ export class Statistics {
 
   batchMeans(name: string, targetBatches = 32): BatchMeans {
     return this.register(name, new BatchMeans(targetBatches));
+  }
+
+  /** A series of (time, value) samples, e.g. what a probe records. */
+  series(name: string): TimeSeries {
+    return this.register(name, new TimeSeries());
   }
 
   get(name: string): Statistic | undefined {

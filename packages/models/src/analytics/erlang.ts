@@ -43,3 +43,55 @@ export function mmc(lambda: number, mu: number, c: number): MmcResult {
   const meanResponse = meanWait + 1 / mu;
   return { utilization: rho, pWait, meanWait, meanResponse, meanQueueLength: lambda * meanWait, meanInSystem: lambda * meanResponse };
 }
+
+export interface MmckResult {
+  /** Probability that an arrival finds the system full (K jobs) and is rejected. */
+  blocking: number;
+  /** Accepted arrival rate, λ (1 - P_K). */
+  throughput: number;
+  /** Mean busy servers over c. */
+  utilization: number;
+  /** Mean time in line of an accepted job. */
+  meanWait: number;
+  /** Mean time in system of an accepted job. */
+  meanResponse: number;
+  meanQueueLength: number;
+  meanInSystem: number;
+  /** P(n jobs in system), n = 0..K. */
+  probabilities: Float64Array;
+}
+
+/**
+ * M/M/c/K: c servers, room for K jobs in all (K ≥ c), arrivals beyond it rejected. Stable for
+ * every λ. Terms are built in log space so large K or heavy overload does not overflow.
+ */
+export function mmck(lambda: number, mu: number, c: number, k: number): MmckResult {
+  if (!(Number.isInteger(c) && c >= 1 && Number.isInteger(k) && k >= c)) throw new RangeError(`M/M/c/K needs integers K ≥ c ≥ 1, got c=${c}, K=${k}`);
+  const a = lambda / mu;
+  const logs = new Float64Array(k + 1);
+  for (let n = 1; n <= k; n++) logs[n] = logs[n - 1]! + Math.log(a / Math.min(n, c));
+  const top = Math.max(...logs);
+  const p = Float64Array.from(logs, (l) => Math.exp(l - top));
+  const total = p.reduce((s, x) => s + x, 0);
+  let l = 0;
+  let lq = 0;
+  let busy = 0;
+  for (let n = 0; n <= k; n++) {
+    p[n]! /= total;
+    l += n * p[n]!;
+    lq += Math.max(0, n - c) * p[n]!;
+    busy += Math.min(n, c) * p[n]!;
+  }
+  const blocking = p[k]!;
+  const throughput = lambda * (1 - blocking);
+  return {
+    blocking,
+    throughput,
+    utilization: busy / c,
+    meanWait: lq / throughput,
+    meanResponse: l / throughput,
+    meanQueueLength: lq,
+    meanInSystem: l,
+    probabilities: p,
+  };
+}

@@ -1,0 +1,140 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { formatTime, SplitSimError } from '@splitsim/kernel';
+import {
+  aggregate, defaultRunDirectory, parseGrid, replicationSeeds, runBatch, runSweep, sweepCsv, writeReport, csvFieldOf, type BatchProgress, type ReplicationTask,
+} from '@splitsim/runtime';
+import { loadConfig, parseOverrides } from '../load-config.ts';
+import { options } from '../options.ts';
+
+export interface SweepFlags {
+  inst?: string;
+  until?: string;
+  seed?: number;
+  set?: string[];
+  grid?: string[];
+  replications?: number;
+  workers?: number;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerSweep(program: Command): void {
+  const cmd = program
+    .command('sweep')
+    .description('run a config over a grid of parameters (each point with replications if asked) on a worker pool, and write one CSV row per point')
+    .argument('<config>', 'config file, e.g. configs/hyperscale-lb.ts');
+  for (const o of options('grid', 'replications', 'workers', 'inst', 'until', 'seed', 'set', 'out', 'json', 'quiet')) cmd.addOption(o);
+  cmd.addHelpText(
+    'after',
+    [
+      '',
+      'Each point runs with seeds seed, seed + 1, … (one per replication); columns hold each summary figure',
+      'of the config: its mean over the replications, the 95 % half-width and the theory value where there is one.',
+      '',
+      'Examples:',
+      '  splitsim sweep configs/mmc.ts --grid lambda=50,70,90 --replications 5 --out runs/mmc-sweep.csv',
+      '  splitsim sweep configs/hyperscale-lb.ts --grid policy=push,pull --grid n=100,1000 --set jobsPerServer=200',
+    ].join('\n'),
+  );
+  cmd.action(async (file: string, flags: SweepFlags) => sweepCommand(file, flags));
+}
+
+/** A one-line progress bar: runs done, elapsed, time left. */
+export function progressLine(p: BatchProgress, width = 24): string {
+  const filled = Math.round((p.done / p.total) * width);
+  const left = p.done < p.total ? `, ~${Math.ceil(p.leftSeconds)} s left` : '';
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} runs, ${p.elapsedSeconds.toFixed(1)} s${left}`;
+}
+
+function progressWriter(quiet: boolean): ((p: BatchProgress) => void) | undefined {
+  if (quiet) return undefined;
+  const tty = process.stderr.isTTY;
+  let lastLine = -1;
+  return (p) => {
+    if (tty) process.stderr.write(`\r${progressLine(p)}${p.done === p.total ? '\n' : ''}`);
+    else {
+      // Without a terminal, a line per tenth of the runs is enough.
+      const step = Math.floor((10 * p.done) / p.total);
+      if (step !== lastLine || p.done === p.total) process.stderr.write(progressLine(p) + '\n');
+      lastLine = step;
+    }
+  };
+}
+
+export async function sweepCommand(file: string, flags: SweepFlags): Promise<void> {
+  const { config } = await loadConfig(file, parseOverrides(flags.set));
+  const axes = parseGrid(flags.grid ?? []);
+  if (axes.length === 0) throw new SplitSimError('E_CONFIG', 'sweep: give at least one --grid key=v1,v2', { field: '--grid' });
+  const replications = flags.replications ?? 1;
+  const seed = flags.seed ?? config.run?.seed ?? 1;
+  const progress = progressWriter(flags.quiet === true || flags.json === true);
+  const sweep: Parameters<typeof runSweep>[0] = { file: resolve(file), overrides: parseOverrides(flags.set), axes, replications, seed };
+  if (flags.inst !== undefined) sweep.inst = flags.inst;
+  if (flags.until !== undefined) sweep.until = flags.until;
+  if (flags.workers !== undefined) sweep.workers = flags.workers;
+  if (progress) sweep.progress = progress;
+  const points = await runSweep(sweep);
+  const out = flags.out ?? `${defaultRunDirectory(`${config.name}-sweep`)}.csv`;
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, sweepCsv(axes, points));
+  if (flags.json) process.stdout.write(JSON.stringify({ csv: out, points: points.map((p) => ({ params: p.params, figures: p.aggregate.figures })) }) + '\n');
+  else if (!flags.quiet) process.stdout.write(`${config.name} sweep: ${points.length} points × ${replications} run(s)\n  csv ${out}\n`);
+}
+
+/** `splitsim run … --replications N`: N seeds in parallel, mean and 95 % interval per figure and statistic. */
+export async function replicationsCommand(file: string, flags: SweepFlags & { maxEvents?: number }): Promise<void> {
+  const { config } = await loadConfig(file, parseOverrides(flags.set));
+  const n = flags.replications ?? 1;
+  const seed = flags.seed ?? config.run?.seed ?? 1;
+  const tasks: ReplicationTask[] = replicationSeeds(seed, n).map((s, i) => {
+    const t: ReplicationTask = { file: resolve(file), overrides: parseOverrides(flags.set), seed: s };
+    if (flags.inst !== undefined) t.inst = flags.inst;
+    if (flags.until !== undefined) t.until = flags.until;
+    if (flags.maxEvents !== undefined) t.maxEvents = flags.maxEvents;
+    if (i === 0) t.keepMetrics = true; // the report plots the first run's probes
+    return t;
+  });
+  const say = flags.quiet || flags.json ? () => {} : (s: string) => process.stderr.write(s);
+  say(`running ${config.name}: ${n} replications (seeds ${seed}…${seed + n - 1})\n`);
+  const batch: Parameters<typeof runBatch>[1] = {};
+  if (flags.workers !== undefined) batch.workers = flags.workers;
+  const progress = progressWriter(flags.quiet === true || flags.json === true);
+  if (progress) batch.progress = progress;
+  const runs = await runBatch(tasks, batch);
+  const agg = aggregate(runs);
+  const dir = flags.out ?? defaultRunDirectory(`${config.name}-replications`);
+  mkdirSync(dir, { recursive: true });
+  const perRun = runs.map(({ seed: s, figures, events, simulatedTime, wallSeconds }) => ({ seed: s, figures, events, simulatedTime, wallSeconds }));
+  writeFileSync(join(dir, 'replications.json'), JSON.stringify({ config: config.name, instantiation: flags.inst ?? config.defaultInstantiation, seeds: runs.map((r) => r.seed), figures: agg.figures, statistics: agg.values, runs: perRun }, null, 1) + '\n');
+  const rows = ['metric,n,mean,ci95,min,max,expected'];
+  for (const f of agg.figures) rows.push([csvFieldOf(f.name), f.n, f.mean, f.ci95, f.min, f.max, f.expected ?? ''].join(','));
+  for (const [k, e] of Object.entries(agg.values)) rows.push([csvFieldOf(k), e.n, e.mean, e.ci95, e.min, e.max, ''].join(','));
+  writeFileSync(join(dir, 'replications.csv'), rows.join('\n') + '\n');
+  const first = runs[0]!;
+  writeReport(dir, {
+    title: `${config.name}: ${n} replications`,
+    facts: [`seeds ${seed}…${seed + n - 1}`, `simulated ${formatTime(first.simulatedTime)} each`, 'figures: mean ± 95 % half-width over the replications; time series: the first replication'],
+    figures: agg.figures.map((f) => ({ name: f.name, value: f.mean, ci95: f.ci95, ...(f.expected !== undefined ? { expected: f.expected } : {}), ...(f.unit ? { unit: f.unit } : {}) })),
+    metrics: first.metrics ?? null,
+  });
+  if (flags.json) {
+    process.stdout.write(JSON.stringify({ dir, config: config.name, replications: n, figures: agg.figures }) + '\n');
+    return;
+  }
+  if (flags.quiet) return;
+  const lines = [`${config.name}: ${n} replications, mean ± 95 % half-width`];
+  for (const f of agg.figures) {
+    const unit = f.unit ? ` ${f.unit}` : '';
+    const theory = f.expected === undefined ? '' : `   theory ${fmt(f.expected)}${unit}, error ${(((f.mean - f.expected) / f.expected) * 100).toFixed(2)} %`;
+    lines.push(`  ${f.name}: ${fmt(f.mean)} ± ${fmt(f.ci95)}${unit}${theory}`);
+  }
+  lines.push(`  run directory ${dir}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? x.toLocaleString('en') : x.toPrecision(6);
+}
