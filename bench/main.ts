@@ -4,7 +4,13 @@
  */
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   mmc: () => import('./mmc.ts'),
+  channel: () => import('./channel.ts'),
+  phold: () => import('./phold.ts'),
+  hyperscale: () => import('./hyperscale.ts'),
   queue: () => import('./queue.ts'),
+  plan: () => import('./plan.ts'),
+  fattree: () => import('./fattree.ts'),
+  'mixed-fidelity': () => import('./mixed-fidelity.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

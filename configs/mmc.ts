@@ -4,7 +4,7 @@
  * mean wait with Erlang C (printed in the summary).
  */
 import { z } from 'zod';
-import { defineConfig } from '@splitsim/instantiation';
+import { defineConfig, manual } from '@splitsim/instantiation';
 import { System } from '@splitsim/system';
 import { SEC } from '@splitsim/kernel';
 import { mmc } from '@splitsim/models';
@@ -40,7 +40,13 @@ export default defineConfig({
   params,
   system: mmcSystem,
   instantiations: {
-    single: () => ({}),
+    // Explicit models: other models simulate these kinds too (source.profile, server.queue, sink.stats).
+    single: () => ({ models: [{ kind: 'source', model: 'source.poisson' }, { kind: 'server', model: 'server.fifo' }, { kind: 'sink', model: 'sink.latency' }] }),
+    // Source and server in one instance, the sink in another: the server → sink link is cut onto a channel.
+    split: () => ({
+      models: [{ kind: 'source', model: 'source.poisson' }, { kind: 'server', model: 'server.fifo' }, { kind: 'sink', model: 'sink.latency' }],
+      partition: manual({ front: ['source', 'server'], back: 'sink' }),
+    }),
   },
   defaultInstantiation: 'single',
   run: { seed: 1 },

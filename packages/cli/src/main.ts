@@ -6,6 +6,9 @@ const program = new Command('splitsim')
   .description('SplitSim.ts: describe a system once, instantiate it many ways, run it in parallel, read the wait-time profile')
   .showHelpAfterError('(run with --help for usage)');
 registerRun(program);
+(await import('./commands/plan.ts')).registerPlan(program);
+(await import('./commands/profile.ts')).registerProfile(program);
+(await import('./commands/sweep.ts')).registerSweep(program);
 
 try {
   await program.parseAsync(process.argv);

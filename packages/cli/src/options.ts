@@ -23,6 +23,15 @@ export const OPTIONS = {
   out: () => new Option('-o, --out <dir>', 'run directory (default: runs/<config>-<timestamp>)'),
   json: () => new Option('--json', 'print one JSON object instead of text'),
   quiet: () => new Option('-q, --quiet', 'print nothing but errors'),
+  dot: () => new Option('--dot', 'print the plan as a Graphviz DOT graph'),
+  list: () => new Option('-l, --list', 'list the instantiations the config offers'),
+  warmup: () => new Option('--warmup <n>', 'profile samples to drop at the start of each log (default 1)').argParser(integer),
+  cooldown: () => new Option('--cooldown <n>', 'profile samples to drop at the end of each log, the final line included (default 1)').argParser(integer),
+  placement: () => new Option('--placement <kind>', 'run every instance in a worker thread or a child process (default: the plan\'s placement)').choices(['thread', 'process']),
+  profile: () => new Option('--profile [interval]', 'write profile logs (profile/<instance>.jsonl) every interval of wall time (default 1s, at least 50ms)'),
+  replications: () => new Option('--replications <n>', 'independent runs with seeds seed, seed + 1, …, in parallel on a worker pool: mean and 95 % interval per figure').argParser(integer),
+  grid: () => new Option('--grid <key=v1,v2,…>', 'a parameter axis of the sweep; repeatable (values are JSON or plain strings)').argParser(collect),
+  workers: () => new Option('--workers <n>', 'worker threads for replications and sweeps (default: the cores available; 0 runs them in this thread)').argParser(integer),
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;

@@ -1,4 +1,10 @@
-/** @splitsim/runtime: runs plans and writes run directories. */
+/** @splitsim/runtime: runs plans (sequentially or as parallel instances) and writes run directories. */
 export { buildInstance, type BuiltInstance, type CutLinkEnd } from './build-instance.ts';
 export { runSequential, type SequentialResult, type SequentialOptions } from './run-sequential.ts';
+export { runParallel, type ParallelOptions, type ParallelResult, type RunStatus } from './run-parallel.ts';
+export { Termination, type Verdict } from './termination.ts';
+export { type Failure } from './control.ts';
 export { writeRunDirectory, defaultRunDirectory, type RunRecord } from './run-directory.ts';
+export { runReplication, runBatch, aggregate, estimate, flatten, replicationSeeds, loadConfigFile, type ReplicationTask, type ReplicationResult, type Aggregate, type Estimate, type BatchOptions, type BatchProgress } from './replications.ts';
+export { parseGrid, expandGrid, runSweep, sweepCsv, type GridAxis, type SweepOptions, type SweepPoint } from './sweep.ts';
+export { writeReport, reportHtml, chartSvg, collectSeries, seriesCsv, csvField as csvFieldOf, type ReportInput, type ReportFigure, type Series } from './report.ts';

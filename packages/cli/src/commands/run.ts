@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { formatTime, parseTime, SplitSimError, toSeconds } from '@splitsim/kernel';
-import { instantiate } from '@splitsim/instantiation';
-import { defaultRunDirectory, runSequential, writeRunDirectory } from '@splitsim/runtime';
+import { formatTime, MS, parseTime, SimulationError, SplitSimError, toSeconds } from '@splitsim/kernel';
+import { instantiate, type Figure, type Plan } from '@splitsim/instantiation';
+import { defaultRunDirectory, runParallel, runSequential, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
 import { loadConfig, parseOverrides } from '../load-config.ts';
 import { options } from '../options.ts';
 
@@ -14,19 +14,50 @@ export interface RunFlags {
   out?: string;
   json?: boolean;
   quiet?: boolean;
+  placement?: 'thread' | 'process';
+  profile?: string | boolean;
+  replications?: number;
+  workers?: number;
 }
+
+/** Exit codes of `splitsim run` (documented in docs/architecture.md). */
+export const EXIT = { completed: 0, failed: 3, interrupted: 130 } as const;
 
 export function registerRun(program: Command): void {
   const cmd = program
     .command('run')
-    .description('run a config\'s instantiation and write a run directory (plan.json, metrics.json, run.json, run.log)')
+    .description('run a config\'s instantiation and write a run directory (plan.json, metrics.json, run.json, run.log, profile/)')
     .argument('<config>', 'config file, e.g. configs/mmc.ts');
-  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'json', 'quiet')) cmd.addOption(o);
-  cmd.addHelpText('after', '\nExamples:\n  splitsim run configs/mmc.ts\n  splitsim run configs/mmc.ts --set lambda=95 --set jobs=1000000 --seed 7 --out runs/mmc95\n  splitsim run configs/mmc.ts --until 100s --json');
+  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'placement', 'profile', 'replications', 'workers', 'json', 'quiet')) cmd.addOption(o);
+  cmd.addHelpText(
+    'after',
+    [
+      '',
+      'A plan with one instance runs in this process; more instances (or --placement, or --profile) run in',
+      'parallel, one worker thread or child process per instance, joined by synchronized channels.',
+      'Exit codes: 0 completed, 2 bad input, 3 the run failed (an instance failed or died), 130 interrupted (Ctrl-C).',
+      '',
+      'Examples:',
+      '  splitsim run configs/mmc.ts',
+      '  splitsim run configs/mmc.ts --set lambda=95 --set jobs=1000000 --seed 7 --out runs/mmc95',
+      '  splitsim run configs/phold.ts --inst linear4 --placement process --until 2ms --out runs/phold4',
+      '  splitsim run configs/phold.ts --inst unbalanced4 --profile 200ms --out runs/unbalanced',
+    ].join('\n'),
+  );
   cmd.action(async (file: string, flags: RunFlags) => runCommand(file, flags));
 }
 
+/** `--profile` alone means every second; a value is a wall-clock interval of at least 50 ms. Returns ns, or 0. */
+function profileInterval(flag: string | boolean | undefined): number {
+  if (flag === undefined || flag === false) return 0;
+  const ps = flag === true ? 1000 * MS : parseTime(flag, '--profile');
+  if (ps < 50 * MS) throw new SplitSimError('E_CONFIG', `--profile ${flag}: the interval must be at least 50ms`, { field: '--profile' });
+  return ps / 1000;
+}
+
 export async function runCommand(file: string, flags: RunFlags): Promise<void> {
+  // --replications: independent seeds on a worker pool (commands/sweep.ts), not one run.
+  if (flags.replications !== undefined && flags.replications > 1) return (await import('./sweep.ts')).replicationsCommand(file, flags);
   const { config, params } = await loadConfig(file, parseOverrides(flags.set));
   const instName = flags.inst ?? config.defaultInstantiation;
   const build = config.instantiations[instName];
@@ -36,32 +67,96 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const seed = flags.seed ?? config.run?.seed ?? 1;
   const untilText = flags.until ?? config.run?.until;
   const until = untilText === undefined ? undefined : parseTime(untilText, '--until');
+  const profileNs = profileInterval(flags.profile);
   const system = config.system(params);
-  const plan = instantiate(system, build(system, params), { config: config.name, instantiation: instName, seed });
+  let plan: Plan = instantiate(system, build(system, params), { config: config.name, instantiation: instName, seed });
+  if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => ({ ...i, placement: { kind: flags.placement! } })) };
+  const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0;
+  if (parallel && flags.maxEvents !== undefined) {
+    throw new SplitSimError('E_CONFIG', '--max-events needs a run in one instance: which events come first across instances is only known in one engine; use --until', { field: '--max-events' });
+  }
   const dir = flags.out ?? defaultRunDirectory(config.name);
-  const log: string[] = [];
   const say = flags.quiet || flags.json ? () => {} : (s: string) => process.stderr.write(s);
-  say(`running ${config.name}/${instName}: ${plan.components.length} components, ${plan.instances.length} instance(s), seed ${seed}\n`);
-  const seqOptions: Parameters<typeof runSequential>[1] = {
-    log: (line) => log.push(line),
-    progress: (now, events, wall) => say(`  ${formatTime(now)} simulated, ${events.toLocaleString('en')} events, ${wall.toFixed(0)} s\n`),
-  };
-  if (until !== undefined) seqOptions.until = until;
-  if (flags.maxEvents !== undefined) seqOptions.maxEvents = flags.maxEvents;
-  const { result, metrics, wallSeconds } = runSequential(plan, seqOptions);
-  writeRunDirectory(dir, { plan, result, metrics, wallSeconds, status: 'completed', log });
-  const figures = config.summary ? config.summary(metrics, params) : [];
-  if (flags.json) {
-    process.stdout.write(JSON.stringify({ dir, config: config.name, instantiation: instName, seed, result, wallSeconds, eventsPerSecond: result.events / wallSeconds, figures }) + '\n');
+  const progress = (now: number, events: number, wall: number) => say(`  ${formatTime(now)} simulated, ${events.toLocaleString('en')} events, ${wall.toFixed(0)} s\n`);
+  const placements = [...new Set(plan.instances.map((i) => i.placement.kind))].join('+');
+  say(`running ${config.name}/${instName}: ${plan.components.length} components, ${plan.instances.length} instance(s)${parallel ? ` (${placements})` : ''}, seed ${seed}\n`);
+
+  let run: RunRecord;
+  let failure: string | null = null;
+  if (!parallel) {
+    const log: string[] = [];
+    const seqOptions: Parameters<typeof runSequential>[1] = { log: (line) => log.push(line), progress };
+    if (until !== undefined) seqOptions.until = until;
+    if (flags.maxEvents !== undefined) seqOptions.maxEvents = flags.maxEvents;
+    const t0 = performance.now();
+    try {
+      const { result, metrics, wallSeconds } = runSequential(plan, seqOptions);
+      run = { plan, result, metrics, wallSeconds, status: 'completed', log };
+    } catch (err) {
+      if (!(err instanceof SimulationError)) throw err;
+      failure = err.message;
+      log.push(`failed: ${err.message}`);
+      const wallSeconds = (performance.now() - t0) / 1000;
+      run = { plan, result: { reason: 'failed', now: err.time, events: err.event, message: err.message }, metrics: null, wallSeconds, status: 'failed', log, extra: { failure: { component: err.component, time: err.time, event: err.event, message: err.message } } };
+    }
+  } else {
+    const abort = new AbortController();
+    let interrupts = 0;
+    const onSigint = () => {
+      // First Ctrl-C: stop the instances and keep what they have; a second one gives up at once.
+      if (++interrupts > 1) process.exit(EXIT.interrupted);
+      say('interrupted: stopping the instances (Ctrl-C again to quit at once)\n');
+      abort.abort();
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const r = await runParallel(plan, {
+        ...(until !== undefined ? { until } : {}),
+        runDir: dir,
+        profileNs,
+        signal: abort.signal,
+        progress,
+        started: (name, kind, pid) => say(`  instance ${name}: ${kind}${kind === 'process' ? ` pid ${pid}` : ''}\n`),
+      });
+      const extra: Record<string, unknown> = { placement: placements, runSeconds: r.runSeconds };
+      if (r.stopExact !== undefined) extra.stopExact = r.stopExact;
+      if (r.failure) extra.failure = r.failure;
+      if (profileNs > 0) extra.profileIntervalNs = profileNs;
+      run = { plan, result: r.result, metrics: r.metrics, wallSeconds: r.wallSeconds, status: r.status, log: r.log, extra };
+      if (r.failure) {
+        const f = r.failure;
+        failure = f.message.startsWith(`instance ${f.instance}`) ? f.message : `instance ${f.instance}: ${f.message}`;
+      }
+      if (r.stopExact === false) say('warning: a component stopped the run after another instance had already run past that point; see run.log\n');
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  }
+  writeRunDirectory(dir, run);
+  report(run, dir, { config: config.name, instName, seed, json: flags.json ?? false, quiet: flags.quiet ?? false, figures: run.metrics && config.summary ? config.summary(run.metrics, params) : [] });
+  if (failure !== null) process.stderr.write(`splitsim: run failed: ${failure}\n  run directory ${dir}\n`);
+  process.exitCode = EXIT[run.status];
+}
+
+function report(run: RunRecord, dir: string, o: { config: string; instName: string; seed: number; json: boolean; quiet: boolean; figures: Figure[] }): void {
+  const { result, wallSeconds } = run;
+  if (o.json) {
+    const instances = run.plan.instances.length;
+    process.stdout.write(JSON.stringify({ dir, config: o.config, instantiation: o.instName, seed: o.seed, status: run.status, instances, result, wallSeconds, eventsPerSecond: result.events / wallSeconds, figures: o.figures, ...run.extra }) + '\n');
     return;
   }
-  if (flags.quiet) return;
+  if (o.quiet || run.status === 'failed') return;
+  const how: Record<string, string> = { until: 'reached the end time', empty: 'no events left', maxEvents: 'event limit reached', interrupted: 'interrupted', failed: 'failed' };
   const lines = [
-    `${config.name}/${instName}: ${result.reason === 'until' ? 'reached the end time' : result.reason === 'empty' ? 'no events left' : result.reason === 'stopped' ? result.message : 'event limit reached'}`,
+    `${o.config}/${o.instName}: ${result.reason === 'stopped' ? result.message : how[result.reason]}`,
     `  simulated   ${formatTime(result.now)} (${toSeconds(result.now).toPrecision(6)} s)`,
     `  events      ${result.events.toLocaleString('en')} in ${wallSeconds.toFixed(3)} s wall (${(result.events / wallSeconds / 1e6).toFixed(2)} M/s)`,
   ];
-  for (const f of figures) {
+  if (run.extra?.placement) {
+    const sim = Number(run.extra.runSeconds ?? 0);
+    lines.push(`  instances   ${run.plan.instances.length} (${run.extra.placement}): ${sim.toFixed(3)} s simulating after start-up (${(result.events / sim / 1e6).toFixed(2)} M/s)`);
+  }
+  for (const f of o.figures) {
     const unit = f.unit ? ` ${f.unit}` : '';
     const expected = f.expected === undefined ? '' : `   theory ${fmt(f.expected)}${unit}, error ${(((f.value - f.expected) / f.expected) * 100).toFixed(2)} %`;
     lines.push(`  ${f.name.padEnd(14)}${fmt(f.value)}${unit}${expected}`);

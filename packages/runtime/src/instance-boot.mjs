@@ -1,0 +1,7 @@
+// Worker-thread entry. On Node 20, tsx registers its loader only on the main thread when given
+// as `--import tsx` (worker support needs Node ≥ 22.22/24.11), so a worker registers it itself
+// before loading the TypeScript entry. Child processes use execArgv ['--import', 'tsx'].
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./instance-main.ts');

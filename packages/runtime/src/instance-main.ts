@@ -1,0 +1,136 @@
+/**
+ * Entry point of one instance, in a worker thread (workerData holds its spec) or a child process
+ * (the spec comes as the first IPC message). It rebuilds its share of the plan from the model
+ * registry, wires its channel ends, reports ready, connects on command, runs on command, and
+ * reports metrics or its failure. Nothing here depends on which of the two it runs in, beyond
+ * how reports go up and commands come down.
+ */
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Synchronizer, wallNs } from '@splitsim/channels';
+import { SimulationError, SplitSimError } from '@splitsim/kernel';
+import { buildInstance } from './build-instance.ts';
+import { ControlBlock, createControl, type Command, type Failure, type InstanceSpec, type Report } from './control.ts';
+import { InstanceLoop, type LoopEnd } from './instance-loop.ts';
+import { ProfileLog } from './profile-log.ts';
+import { InstanceChannels } from './wire-channels.ts';
+
+const inThread = !isMainThread;
+
+function report(r: Report): void {
+  if (inThread) parentPort!.postMessage(r);
+  else process.send!(r);
+}
+
+/** Waits (without blocking the event loop) until `ready` holds for the control state; false if aborted. */
+async function awaitCommand(control: ControlBlock, ready: (s: ReturnType<ControlBlock['read']>) => boolean): Promise<boolean> {
+  for (;;) {
+    const s = control.read();
+    if (s.abort !== null) return false;
+    if (ready(s)) return true;
+    const seq = control.bell.prepare();
+    if (control.changed()) control.bell.cancel();
+    else await control.bell.parkAsync(seq, 100);
+  }
+}
+
+function failureOf(instance: string, err: unknown): Failure {
+  const f: Failure = { instance, message: err instanceof Error ? err.message : String(err) };
+  if (err instanceof SplitSimError) f.code = err.code;
+  if (err instanceof SimulationError) {
+    f.component = err.component;
+    f.time = err.time;
+    f.event = err.event;
+  }
+  return f;
+}
+
+async function main(spec: InstanceSpec, control: ControlBlock): Promise<void> {
+  // Atomics.waitAsync holds no reference on the event loop: without this a parked worker would exit.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  const name = spec.plan.instances[spec.instance]?.name ?? `#${spec.instance}`;
+  const log: string[] = [];
+  let channels: InstanceChannels | null = null;
+  let profile: ProfileLog | null = null;
+  let loop: InstanceLoop | null = null;
+  try {
+    const { engine, cut } = buildInstance(spec.plan, spec.instance, (line) => log.push(line));
+    channels = new InstanceChannels(spec.plan, spec.instance, engine, cut, spec.channels, {
+      whileFull: () => loop!.whileFull(),
+      onInput: () => control.bell.ring(),
+      onLost: (channel, why) => {
+        // The orchestrator learns of a lost peer from the peer's exit and aborts us; this only
+        // makes sure we do not wait forever if it cannot.
+        setTimeout(() => {
+          if (control.ending()) return;
+          log.push(`channel ${channel} lost: ${why}`);
+          control.apply({ op: 'abort', why: 'failed' });
+        }, 2000).unref();
+      },
+    });
+    await channels.listen();
+    report({ type: 'ready' });
+    if (!(await awaitCommand(control, (s) => s.connect))) return;
+    await channels.connect();
+    report({ type: 'connected' });
+    if (!(await awaitCommand(control, (s) => s.go))) return;
+
+    const sync = new Synchronizer(channels.ends);
+    sync.setTiming(spec.profileNs > 0);
+    const profileMs = spec.profileNs / 1e6;
+    if (spec.runDir !== null && spec.profileNs > 0) profile = new ProfileLog(spec.runDir, name, engine, channels.ends, wallNs());
+    loop = new InstanceLoop(engine, sync, control, {
+      name,
+      until: spec.until ?? Infinity,
+      spinNs: spec.spinNs,
+      asyncWait: !inThread || channels.usesSockets,
+      report,
+      profile,
+      profileMs,
+    });
+    let end: LoopEnd;
+    try {
+      end = await loop.run();
+    } catch (err) {
+      if (!control.aborting()) throw err;
+      end = control.read().abort!;
+    }
+    if (end === 'failed') {
+      profile?.final('failed');
+      return;
+    }
+    engine.finish();
+    const metrics = engine.metrics();
+    profile?.final(end);
+    report({ type: 'finished', status: end, metrics, log, now: engine.now, events: engine.executed, runNs: loop.runNs });
+  } catch (err) {
+    profile?.final('failed');
+    report({ type: 'failed', failure: failureOf(name, err) });
+    if (log.length > 0) process.stderr.write(log.map((l) => `${name}: ${l}\n`).join(''));
+  } finally {
+    channels?.close();
+    clearInterval(keepAlive);
+  }
+}
+
+if (inThread) {
+  const spec = workerData as InstanceSpec;
+  await main(spec, new ControlBlock(spec.control!));
+} else {
+  // A terminal's Ctrl-C reaches the whole process group; the orchestrator decides what it means.
+  process.on('SIGINT', () => {});
+  const control = new ControlBlock(createControl());
+  let finished = false;
+  process.on('disconnect', () => {
+    if (!finished) process.exit(1);
+  });
+  const spec = await new Promise<InstanceSpec>((resolve) => {
+    process.on('message', (m: { spec?: InstanceSpec; command?: Command }) => {
+      if (m.spec) resolve(m.spec);
+      else if (m.command) control.apply(m.command);
+    });
+  });
+  await main(spec, control);
+  finished = true;
+  // Exit once the last report has left; the orchestrator waits for the exit.
+  process.send!({ type: 'bye' }, () => process.exit(0));
+}

@@ -1,0 +1,73 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { wallNs, type ChannelEnd } from '@splitsim/channels';
+import type { Engine } from '@splitsim/kernel';
+
+export type ProfileStatus = 'completed' | 'interrupted' | 'failed';
+
+/**
+ * Writes `<run-dir>/profile/<instance>.jsonl`, format version 1 (docs/profile-format.md): one
+ * line per profile interval of wall time and a final line at the end of the run, every counter
+ * cumulative since the instance started. The instance loop calls sample() when the interval is
+ * due; a line is built from numbers the channel ends keep anyway, so profiling costs one small
+ * write per interval.
+ */
+export class ProfileLog {
+  private readonly fd: number;
+  private closed = false;
+
+  constructor(
+    runDir: string,
+    private readonly instance: string,
+    private readonly engine: Engine,
+    private readonly ends: readonly ChannelEnd[],
+    readonly startNs: number,
+  ) {
+    const dir = join(runDir, 'profile');
+    mkdirSync(dir, { recursive: true });
+    // A fresh log per run, even in a reused run directory; the run appends line by line.
+    this.fd = openSync(join(dir, `${instance}.jsonl`), 'w');
+  }
+
+  sample(): void {
+    this.line(false);
+  }
+
+  /** The last line; later calls do nothing. */
+  final(status: ProfileStatus, simPs?: number): void {
+    if (this.closed) return;
+    this.line(true, status, simPs);
+    this.closed = true;
+    closeSync(this.fd);
+  }
+
+  private line(final: boolean, status?: ProfileStatus, simPs?: number): void {
+    if (this.closed) return;
+    const channels = this.ends.map((e) => {
+      const c = e.counters;
+      return {
+        channel: e.name,
+        peer: e.peer,
+        waitNs: Math.round(c.waitNs),
+        rxNs: Math.round(c.rxNs),
+        txNs: Math.round(c.txNs),
+        syncNs: Math.round(c.syncNs),
+        rxMsgs: c.rxMsgs,
+        txMsgs: c.txMsgs,
+        syncMsgs: c.syncMsgs,
+      };
+    });
+    const record: Record<string, unknown> = {
+      v: 1,
+      instance: this.instance,
+      wallNs: wallNs(),
+      startNs: this.startNs,
+      simPs: simPs ?? this.engine.now,
+      events: this.engine.executed,
+      channels,
+      final,
+    };
+    if (status !== undefined) record.status = status;
+    writeSync(this.fd, JSON.stringify(record) + '\n');
+  }
+}
