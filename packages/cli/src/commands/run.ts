@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatTime, MS, parseTime, SimulationError, SplitSimError, toSeconds } from '@splitsim/kernel';
 import { instantiate, type Figure, type Plan } from '@splitsim/instantiation';
-import { defaultRunDirectory, runParallel, runSequential, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
+import { defaultRunDirectory, runParallel, runSequential, writeReport, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
 import { loadConfig, parseOverrides } from '../load-config.ts';
 import { options } from '../options.ts';
 
@@ -133,7 +133,21 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
     }
   }
   writeRunDirectory(dir, run);
-  report(run, dir, { config: config.name, instName, seed, json: flags.json ?? false, quiet: flags.quiet ?? false, figures: run.metrics && config.summary ? config.summary(run.metrics, params) : [] });
+  const figures = run.metrics && config.summary ? config.summary(run.metrics, params) : [];
+  // Every run gets its report.html (plots of what its probes recorded, its headline figures).
+  writeReport(dir, { title: `${config.name}/${instName}`, facts: [`seed ${seed}`, `${plan.instances.length} instance(s)`, `status ${run.status}`], figures, metrics: run.metrics });
+  // A profiled run is post-processed at once: wtpg.json/.dot/.svg/.html and the advice.
+  let profileText = '';
+  if (profileNs > 0) {
+    try {
+      const { profileRun, summaryText } = await import('@splitsim/profiler');
+      profileText = summaryText(await profileRun(dir));
+    } catch (err) {
+      say(`profiler: ${(err as Error).message} (run \`splitsim profile ${dir}\` to retry)\n`);
+    }
+  }
+  report(run, dir, { config: config.name, instName, seed, json: flags.json ?? false, quiet: flags.quiet ?? false, figures });
+  if (profileText && !flags.json && !flags.quiet) process.stdout.write(`\n${profileText}${profileText.endsWith('\n') ? '' : '\n'}`);
   if (failure !== null) process.stderr.write(`splitsim: run failed: ${failure}\n  run directory ${dir}\n`);
   process.exitCode = EXIT[run.status];
 }
