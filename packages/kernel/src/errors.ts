@@ -13,8 +13,7 @@ export type ErrorCode =
   | 'E_PARAMS'
   | 'E_CONFIG'
   | 'E_CHANNEL'
-  | 'E_INSTANCE'
-  | 'E_INTERRUPTED';
+  | 'E_INSTANCE';
 
 export class SplitSimError extends Error {
   readonly code: ErrorCode;
