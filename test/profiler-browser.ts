@@ -43,7 +43,13 @@ export async function openPage(file: string, size: { width: number; height: numb
   const cleanup = () => {
     clearTimeout(killer);
     if (proc.exitCode === null) proc.kill('SIGKILL');
-    rmSync(profile, { recursive: true, force: true });
+    // Chromium's helper processes can still be writing the profile for a moment after the kill:
+    // removing the temporary directory is housekeeping, retried, and never fails a test.
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch {
+      // left in the temp folder
+    }
   };
   try {
     const browserUrl = await new Promise<string>((resolve, reject) => {
