@@ -168,7 +168,10 @@ export class InstanceLoop {
     if (c.stop !== null && (c.stop.time !== this.stopTime || c.stop.order !== this.stopOrder)) this.onStopPoint(c.stop.time, c.stop.order);
     if (c.grant > this.granted) {
       this.granted = c.grant;
-      this.sync.grant(c.grant);
+      // Never for a finished instance: messages sent before the bound may still be on their way
+      // to it, and it executes nothing more anyway (the orchestrator sends grants only to blocked
+      // instances; this holds the line if a command crosses a done report).
+      if (this.state === RUNNING) this.sync.grant(c.grant);
     }
     return null;
   }

@@ -127,7 +127,7 @@ export async function runParallel(plan: Plan, options: ParallelOptions = {}): Pr
     if (d === null) return;
     if ('grant' in d) {
       grants++;
-      broadcast({ op: 'grant', time: d.grant });
+      for (const i of d.to) if (!exited.has(i)) handles[i]!.command({ op: 'grant', time: d.grant });
       return;
     }
     verdict = d.verdict;

@@ -51,12 +51,12 @@ test('all blocked on sparse events: the earliest next event is granted once, and
   t.blocked(0, 10, 400, [[0, 1, 1]]);
   t.blocked(1, 12, 250, [[0, 1, 1], [1, 0, 0]]);
   t.blocked(2, 13, Infinity, [[1, 0, 0]]);
-  assert.deepEqual(t.decide(), { grant: 250 });
+  assert.deepEqual(t.decide(), { grant: 250, to: [0, 1, 2] });
   assert.equal(t.decide(), null, 'the same bound is not granted twice');
   t.blocked(1, 250, 700, [[0, 1, 1], [1, 1, 0]]);
   assert.equal(t.decide(), null, 'a message to i2 is in flight');
   t.blocked(2, 13, 260, [[1, 0, 1]]);
-  assert.deepEqual(t.decide(), { grant: 260 });
+  assert.deepEqual(t.decide(), { grant: 260, to: [0, 1, 2] });
   // Every next event past the end time: the run ended at the end time with events left.
   t.blocked(0, 10, 1400, [[0, 1, 1]]);
   t.blocked(1, 250, 1700, [[0, 1, 1], [1, 1, 0]]);
@@ -79,7 +79,19 @@ test('with a stop point, blocked instances are granted up to it, then the run en
   t.done(0, 300, 2, [[0, 1, 0]]);
   t.blocked(1, 200, 280, [[0, 0, 1], [1, 0, 0]]);
   t.done(2, 300, 0, [[1, 0, 0]]);
-  assert.deepEqual(t.decide(), { grant: 280 });
+  assert.deepEqual(t.decide(), { grant: 280, to: [1] });
   t.blocked(1, 290, 305, [[0, 0, 1], [1, 0, 0]]);
   assert.deepEqual(t.decide(), { verdict: { reason: 'stopped', now: 300, message: 'stop' } });
+});
+
+test('a bound is granted only to blocked instances: a finished one may still have earlier messages on their way to it', () => {
+  // The failure this guards against: i2 finished at the end time while i1 had sent it a message
+  // for a time past the end; i0 and i1, blocked on sparse events, got a bound below that
+  // message's send time + lookahead, and i2, had it raised its promise too, would have rejected
+  // the message when it arrived.
+  const t = new Termination(plan, 1000);
+  t.blocked(0, 900, 995, [[0, 4, 4]]);
+  t.blocked(1, 990, 998, [[0, 4, 4], [1, 5, 3]]);
+  t.done(2, 1000, 0, [[1, 3, 3]]);
+  assert.deepEqual(t.decide(), { grant: 995, to: [0, 1] });
 });

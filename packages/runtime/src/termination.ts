@@ -10,7 +10,7 @@ export interface Verdict {
 }
 
 /** What the orchestrator does after a report: nothing, grant a lower bound, or end the run. */
-export type Decision = null | { grant: number } | { verdict: Verdict };
+export type Decision = null | { grant: number; to: number[] } | { verdict: Verdict };
 
 interface InstanceState {
   kind: 'running' | 'blocked' | 'done' | 'stopped';
@@ -36,9 +36,11 @@ interface InstanceState {
  *   component stopped it (the earliest stop point), else `until` if events remain anywhere (in a
  *   queue, or in flight to a finished instance), else `empty`; time: the stop point's, the end
  *   time, or the latest event executed anywhere — what the sequential run reaches.
- * - otherwise M is granted to every instance, lifting all promises to M + lookahead at once: the
- *   cure for promises creeping around a cycle of channels one lookahead per round trip when
- *   events are sparse.
+ * - otherwise M is granted to every blocked instance, lifting all its promises to M + lookahead at
+ *   once: the cure for promises creeping around a cycle of channels one lookahead per round trip
+ *   when events are sparse. Only to the blocked ones: messages may still be in flight towards a
+ *   finished instance (they count as pending, not as a reason to wait), sent before M, and a
+ *   finished instance that raised its promises would reject them as breaking the protocol.
  */
 export class Termination {
   private readonly states: InstanceState[];
@@ -103,7 +105,9 @@ export class Termination {
     if (lower < limit) {
       if (lower <= this.granted) return null;
       this.granted = lower;
-      return { grant: lower };
+      const to: number[] = [];
+      st.forEach((s, i) => s.kind === 'blocked' && to.push(i));
+      return { grant: lower, to };
     }
     if (this.stop !== null) return { verdict: { reason: 'stopped', now: this.stop.time, message: this.stop.message } };
     for (const s of st) if (s.kind === 'done') pending += s.queue;
