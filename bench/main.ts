@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   plan: () => import('./plan.ts'),
   fattree: () => import('./fattree.ts'),
   'mixed-fidelity': () => import('./mixed-fidelity.ts'),
+  datacenter: () => import('./datacenter.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

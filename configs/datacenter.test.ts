@@ -38,7 +38,7 @@ test('traffic: the sending share sends bulk TCP to other hosts; the detailed hos
 });
 
 test('every instantiation of the config resolves; the paper strategies give 1, 5, 6, 31, 11, 36 instances', () => {
-  const expected: Record<string, number> = { s: 1, ab: 5, ac: 6, cr: 31, cr3: 11, cr6: 6, rs: 36, custom: 1 + 7 + 5, auto8: 8 };
+  const expected: Record<string, number> = { s: 1, ab: 5, ac: 6, cr: 31, cr3: 11, cr6: 6, rs: 36, custom: 1 + 7 + 5, halves: 2, auto8: 8 };
   for (const [name, build] of Object.entries(config.instantiations)) {
     const plan = instantiate(system, build(system, params), { config: 'datacenter', instantiation: name, seed: 1, models: catalog });
     assert.equal(plan.instances.length, expected[name], name);

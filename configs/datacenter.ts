@@ -38,6 +38,8 @@ const params = z
     latency: quantity.default('500ns'),
     /** ECN marking threshold of every switch port, packets (DCTCP's K). */
     ecnThreshold: z.number().int().positive().default(65),
+    /** Every host acknowledges every this many segments (2: delayed ACK, as ns-3's default DelAckCount in the paper's runs; 1: each at once). */
+    ackEvery: z.number().int().positive().default(2),
   })
   .strict()
   .refine((p) => p.detailedHosts <= p.blocks * p.racksPerBlock * p.hostsPerRack, { message: 'detailedHosts is more than there are hosts', path: ['detailedHosts'] });
@@ -101,6 +103,9 @@ export function datacenterSystem(p: Params): System {
     host: (slot) => ({ cores: detailed.has(slot.index) ? 8 : 1, apps: apps[slot.index]! }),
     nic: (slot) => detailed.has(slot.index),
   });
+  // TCP settings are a host parameter of the network kinds that the topology builder does not know.
+  const tcp = { ackEvery: p.ackEvery };
+  for (const c of system.components) if (c.kind === 'host') c.params.tcp = tcp;
   routeNetwork(system);
   return system;
 }
@@ -133,6 +138,20 @@ function custom(p: Params): Instantiation {
   };
 }
 
+/**
+ * Two instances, one per core of a small machine: the core switch with the first blocks, the
+ * other blocks apart (blocks split as evenly as they go, the core counting for the odd one).
+ */
+function halves(p: Params): Instantiation {
+  const first = Math.floor(p.blocks / 2);
+  const blocks = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `block${from + i}/**`);
+  return {
+    description: 'two instances: the core with the first half of the blocks, the other half',
+    models: models(p),
+    partition: manual({ a: ['core', ...blocks(0, first)], b: blocks(first, p.blocks) }),
+  };
+}
+
 const paperPartition = (description: string, partition: Instantiation['partition']) => (_: System, p: Params) => ({ description, models: models(p), partition });
 
 export default defineConfig({
@@ -149,6 +168,7 @@ export default defineConfig({
     cr6: paperPartition('core and aggregation switches, plus one instance per 6 racks', crK(6)),
     rs: paperPartition('the core, each aggregation switch, each rack', rs),
     custom: (_, p) => custom(p),
+    halves: (_, p) => halves(p),
     auto8: paperPartition('graph partitioner, 8 instances of balanced estimated load', balanced(8)),
   },
   defaultInstantiation: 'cr3',

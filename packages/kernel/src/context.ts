@@ -46,6 +46,33 @@ export class Port {
     else this.unroutable();
   }
 
+  /** True when the partition cuts this port's link: messages leave through a channel. */
+  get cut(): boolean {
+    return this.remote !== null;
+  }
+
+  /**
+   * Sends as if `delay` ps from now (a whole number ≥ 0): delivered at now + delay + latency, one
+   * event where a timer and a send would take two (a packet whose transmission ends later).
+   * Only on a link inside this instance: a channel must carry messages in the order they leave,
+   * and its receiver infers the sender's clock from delivery time − latency, so a cut link must
+   * be sent on at the real time (check `cut` first).
+   */
+  sendAfter(delay: number, num: number, ref?: unknown): void {
+    const ctx = this.ctx;
+    if (this.remote !== null || this.peer < 0 || !(delay >= 0)) this.cannotDelay(delay);
+    const order = ctx.orderBase + ctx.seq++;
+    if (ctx.seq >= ORDER_BASE) ctx.orderOverflow();
+    ctx.engine.queue.push(ctx.engine.now + delay + this.latency, order, this.peer, num, ref);
+  }
+
+  private cannotDelay(delay: number): never {
+    if (this.remote === null && this.peer < 0) this.unroutable();
+    const ctx = this.ctx;
+    const why = this.remote !== null ? 'its link is cut by the partition (send at the real time instead)' : `the delay ${delay} ps is negative`;
+    throw new SplitSimError('E_PORT', `${ctx.path}: cannot send later on port "${this.name}": ${why}`, { component: ctx.path, port: this.name });
+  }
+
   private unroutable(): never {
     const ctx = this.ctx;
     const why = this.linked ? 'its link leads to a port that does not receive messages' : 'it is not joined to any link';
@@ -98,9 +125,15 @@ export class Context {
     return port;
   }
 
-  /** Registers a local event handler; the returned id is passed to schedule(). */
-  timer(handler: Handler): number {
-    return this.engine.addHandler(handler, this.index);
+  /**
+   * Registers a local event handler; the returned id is passed to schedule(). With
+   * `{ counted: false }` its events are left out of the component's `events` in the metrics: for
+   * events that exist only under some partitions (a packet that leaves over a cut link at the end
+   * of its transmission, where a link inside the instance needs no event), so that metrics stay
+   * the same under every partition.
+   */
+  timer(handler: Handler, options?: { counted?: boolean }): number {
+    return this.engine.addHandler(handler, this.index, options?.counted ?? true);
   }
 
   /**

@@ -56,6 +56,8 @@ export class Engine {
   private readonly owners: number[] = [];
   /** Events executed per handler; summed per component when metrics are read. */
   private eventsBy = new Float64Array(64);
+  /** Handlers whose events metrics() leaves out (see Context.timer). */
+  private readonly uncounted = new Set<number>();
   /** Why a component stopped the run, or null. */
   stopMessage: string | null = null;
   private started = false;
@@ -100,7 +102,8 @@ export class Engine {
     }
   }
 
-  addHandler(h: Handler, ownerIndex: number): number {
+  addHandler(h: Handler, ownerIndex: number, counted = true): number {
+    if (!counted) this.uncounted.add(this.handlers.length);
     this.handlers.push(h);
     this.owners.push(ownerIndex);
     if (this.handlers.length > this.eventsBy.length) {
@@ -208,7 +211,7 @@ export class Engine {
   /** Per-component statistics, in id order; the same bytes under every partition. */
   metrics(): ComponentMetrics[] {
     const events = new Float64Array(this.contexts.length);
-    for (let h = 0; h < this.handlers.length; h++) events[this.owners[h]!]! += this.eventsBy[h]!;
+    for (let h = 0; h < this.handlers.length; h++) if (!this.uncounted.has(h)) events[this.owners[h]!]! += this.eventsBy[h]!;
     return this.contexts
       .map((ctx, i) => ({ id: ctx.id, path: ctx.path, model: ctx.model, events: events[i]!, stats: ctx.stats.toJSON() }))
       .sort((a, b) => a.id - b.id);

@@ -92,7 +92,7 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
     const p = this.params;
     this.cpu = new Cpu(this.ctx, p.cores, (kind, ref, core) => this.done(kind, ref, core));
     const app = { run: (duration: number, conn: Conn) => this.cpu.submit(APP, conn, duration) };
-    this.stack = new Stack(this.ctx, p.apps, p.net, HOST_TCP, (pkt) => this.transmit(pkt), app, 0, () => this.txWork + this.qdisc.length + this.txUsed < DETAILED_TSQ);
+    this.stack = new Stack(this.ctx, p.apps, p.net, p.tcp ?? HOST_TCP, (pkt) => this.transmit(pkt), app, 0, () => this.txWork + this.qdisc.length + this.txUsed < DETAILED_TSQ);
   }
 
   override init(): void {
@@ -226,6 +226,7 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
   }
 
   override finish(): void {
+    this.stack.finish();
     this.queuedAtEnd.value = this.txWork + this.qdisc.length;
   }
 }

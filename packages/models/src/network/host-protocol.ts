@@ -8,15 +8,22 @@ import { Stack, type AppCpu } from './stack.ts';
 import { tcpParams, type Conn, type TcpParams } from './tcp.ts';
 
 /**
- * The host kind's parameters (cores, clock, memory, ip, apps) and the `net` routeNetwork
- * writes; `cores` is how many requests an RPC server works on at once.
+ * The host kind's parameters (cores, clock, memory, ip, apps), the `net` routeNetwork writes,
+ * and TCP settings (`tcp`, e.g. `{ ackEvery: 2 }` for delayed ACKs; HOST_TCP when absent);
+ * `cores` is how many requests an RPC server works on at once.
  */
-export const hostParams = hostKindParams.extend({ net: hostNet });
+export const hostParams = hostKindParams.extend({ net: hostNet, tcp: tcpParams.optional() });
 
 /** The protocol-level host's output queue: deep, as a kernel's qdisc plus NIC ring would be. */
 export const HOST_QUEUE: QueueParams = { unit: 'packets', capacity: 1000 };
 /** TCP data waits while this many packets are in the host's queue (TCP Small Queues). */
 export const HOST_TSQ = 32;
+/**
+ * A waiting sender goes on once the queue has drained to this many packets: completions wake it
+ * in batches (as Linux's TSQ handler frees a batch of sent buffers), not for every packet sent,
+ * and the queue left keeps the link busy meanwhile.
+ */
+export const HOST_TSQ_RESUME = 16;
 /** TCP settings of every host model: the defaults of tcpParams. */
 export const HOST_TCP: TcpParams = tcpParams.parse({});
 
@@ -73,8 +80,11 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
     params: hostParams,
   });
 
-  private readonly sent = this.ctx.stats.counter('packetsSent');
-  private readonly received = this.ctx.stats.counter('rxPackets');
+  private readonly packetsSent = this.ctx.stats.counter('packetsSent');
+  private readonly rxPackets = this.ctx.stats.counter('rxPackets');
+  /** Counted here, handed to the statistics in finish(): plain fields are cheaper per packet. */
+  private sent = 0;
+  private received = 0;
   private readonly eth = this.ctx.port('eth', (_n, ref) => this.receive(ref as Packet));
   private readonly egress: Egress;
   private readonly stack: Stack;
@@ -87,7 +97,8 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
     if (!(p.net.rate > 0)) {
       throw new SplitSimError('E_PARAMS', `${this.ctx.path}: host.protocol needs its eth port on a network link with a bandwidth (net.rate is 0)`, { component: this.ctx.path, port: 'eth', field: 'net.rate' });
     }
-    this.egress = new Egress(this.ctx, [this.eth], [p.net.rate], HOST_QUEUE, () => {
+    // TCP Small Queues: a sender held back by a long queue goes on when the queue is short again.
+    this.egress = new Egress(this.ctx, [this.eth], [p.net.rate], HOST_QUEUE, null, () => {
       const tcp = this.stack.tcp;
       if (tcp !== null && tcp.waiting) tcp.wake();
     });
@@ -102,25 +113,35 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
       if ((only.size * 8 * 1e12) / only.rate >= ser) lead = ser;
     }
     this.direct = lead > 0;
-    this.stack = new Stack(this.ctx, p.apps, p.net, HOST_TCP, (pkt) => this.transmit(pkt), workers, lead, () => this.egress.length(0) < HOST_TSQ);
+    this.stack = new Stack(this.ctx, p.apps, p.net, p.tcp ?? HOST_TCP, (pkt) => this.transmit(pkt), workers, lead, () => this.room());
   }
 
   override init(): void {
     this.stack.start();
   }
 
+  /** Whether TCP may queue another data segment; if not, asks to be told when it may. */
+  private room(): boolean {
+    if (this.egress.length(0) < HOST_TSQ) return true;
+    this.egress.armRoom(0, HOST_TSQ_RESUME + 1);
+    return false;
+  }
+
   private transmit(p: Packet): void {
-    this.sent.value++;
+    this.sent++;
     if (this.direct) this.egress.sendNow(0, p);
     else this.egress.enqueue(0, p);
   }
 
   private receive(p: Packet): void {
-    this.received.value++;
+    this.received++;
     this.stack.receive(p);
   }
 
   override finish(): void {
+    this.packetsSent.value = this.sent;
+    this.rxPackets.value = this.received;
+    this.stack.finish();
     this.egress.finish();
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The packet record every network model passes around. One flat object of numbers with a fixed
- * key order, created by makePacket() only, so every packet shares one hidden class; it has no
+ * key order, created by makePacket() only, so every packet shares one hidden class (the fields a
+ * switch reads come first); it has no
  * nested objects, so msgpackr carries it across instances as is (a cut link sends it as the
  * message's `ref`, with `num` unused). A packet is allocated once by the host that sends it and
  * travels by reference through every queue and link until a host consumes it; switches never copy.
@@ -30,8 +31,6 @@ export interface Packet {
   echo: number;
   /** Application word carried by the segment that ends a message (RPC: the response size asked for). */
   msg: number;
-  /** Scratch for the queue that holds it now: when it joined that queue (ps). */
-  enq: number;
 }
 
 export const PROTO_TCP = 6;
@@ -73,12 +72,34 @@ export function flowHash(src: number, dst: number, sport: number, dport: number,
   h = Math.imul(h ^ (h >>> 16), 0xc2b2ae35) ^ ((sport << 16) | (dport & 0xffff));
   h = Math.imul(h ^ (h >>> 13), 0x85ebca6b) ^ proto;
   h ^= h >>> 16;
-  return h >>> 0;
+  // A signed 32-bit value stays a small integer in the packet record (an unsigned one above 2^31 would be boxed).
+  return h | 0;
 }
+
+/**
+ * A packet's wire word: what a switch needs of it (destination, size on the wire, the ECN bits)
+ * packed into the message's number, so that forwarding reads the event, not the packet record
+ * (a cache miss per hop): dst + size · 2^16 + ECN · 2^30, ECN = 1 for ECT, 3 for ECT and CE.
+ * -1 where that does not fit (addresses from 65 536 on, frames of 16 KiB or more): switches then
+ * read the packet. A cut link carries the word as the message's number too.
+ */
+export function wireWord(p: Packet): number {
+  if (p.dst > 0xffff || p.size > 0x3fff) return -1;
+  return p.dst + p.size * 0x10000 + ((p.flags & F_ECT) !== 0 ? ((p.flags & F_CE) !== 0 ? 3 : 1) : 0) * 0x40000000;
+}
+
+/** The parts of a wire word (≥ 0). */
+export const wordDst = (w: number): number => w & 0xffff;
+export const wordSize = (w: number): number => (w >>> 16) & 0x3fff;
+/** ECN-capable and not yet marked. */
+export const wordMarkable = (w: number): boolean => w >>> 30 === 1;
+/** The word with Congestion Experienced set. */
+export const wordMarked = (w: number): number => w + 2 * 0x40000000;
 
 export function makePacket(
   src: number, dst: number, sport: number, dport: number, proto: number, flags: number,
   size: number, len: number, seq: number, ack: number, hash: number, sent: number, echo: number, msg: number,
 ): Packet {
-  return { src, dst, sport, dport, proto, flags, size, len, seq, ack, hash, sent, echo, msg, enq: 0 };
+  // What every hop reads (destination, flow hash, size, flags) first: one cache line per hop.
+  return { dst, hash, size, flags, src, sport, dport, proto, len, seq, ack, sent, echo, msg };
 }

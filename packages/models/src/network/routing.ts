@@ -24,12 +24,15 @@ const MISSING = 'missing: call routeNetwork(system) after the topology is built 
 
 /**
  * The built-in host, nic and switch kinds, their parameters extended with an optional `net`
- * (checked by the models, written by routeNetwork). Pass to `new System(name, { kinds: networkKinds })`.
+ * (checked by the models, written by routeNetwork) and, for hosts, optional `tcp` settings. Pass to `new System(name, { kinds: networkKinds })`.
  */
 export const networkKinds: readonly KindSpec[] = ['host', 'nic', 'switch'].map((name) => {
   const kind = builtinKinds.get(name)!;
   const params = kind.params as z.ZodObject;
-  return defineKind({ ...kind, params: params.extend({ net: z.record(z.string(), z.unknown()).optional() }) });
+  const net = z.record(z.string(), z.unknown()).optional();
+  // Hosts also take TCP settings (checked by the host models against tcpParams).
+  const extra = name === 'host' ? { net, tcp: z.record(z.string(), z.unknown()).optional() } : { net };
+  return defineKind({ ...kind, params: params.extend(extra) });
 });
 
 /** The parts of a system routing reads (structurally a `System` from @splitsim/system). */
@@ -277,35 +280,43 @@ function reachable(from: number, to: number, adj: Array<Array<{ peer: number }>>
  * group laid end to end. Built once in the switch's constructor from its `net` params.
  */
 export class ForwardingTable {
-  private readonly dstGroup: Int32Array;
-  private readonly start: Int32Array;
-  private readonly size: Int32Array;
-  private readonly ports: Int32Array;
+  /** Per destination: its port when there is one, else -2 - (offset of its group in `groups`), -1 when unreachable. */
+  private readonly route: Int32Array;
+  /** Equal-cost groups, each as [size, port, port, …], back to back. */
+  private readonly groups: Int32Array;
 
   constructor(net: SwitchNet, private readonly salt: number) {
-    this.dstGroup = Int32Array.from(net.dst);
-    this.start = new Int32Array(net.groups.length);
-    this.size = new Int32Array(net.groups.length);
-    this.ports = new Int32Array(net.groups.reduce((s, g) => s + g.length, 0));
-    let k = 0;
-    net.groups.forEach((g, i) => {
-      this.start[i] = k;
-      this.size[i] = g.length;
-      for (const p of g) this.ports[k++] = p;
-    });
+    const offsets: number[] = [];
+    const flat: number[] = [];
+    for (const g of net.groups) {
+      offsets.push(flat.length);
+      flat.push(g.length, ...g);
+    }
+    this.groups = Int32Array.from(flat);
+    // One array read for the common case, a destination behind a single port.
+    this.route = Int32Array.from(net.dst, (g) => (g < 0 ? -1 : net.groups[g]!.length === 1 ? net.groups[g]![0]! : -2 - offsets[g]!));
   }
 
   /** Output port for a packet to `dst` of flow `hash`, or -1 when the table has no route. */
   lookup(dst: number, hash: number): number {
-    const g = dst < this.dstGroup.length ? this.dstGroup[dst]! : -1;
-    if (g < 0) return -1;
-    const n = this.size[g]!;
-    if (n === 1) return this.ports[this.start[g]!]!;
+    const r = this.port(dst);
+    return r >= -1 ? r : this.pick(r, hash);
+  }
+
+  /** The one port to `dst` (≥ 0), -1 for no route, or (below -1) a group to pick from with pick(). */
+  port(dst: number): number {
+    return dst < this.route.length ? this.route[dst]! : -1;
+  }
+
+  /** The port of equal-cost group `r` (from port()) for flow `hash`. */
+  pick(r: number, hash: number): number {
+    const o = -2 - r;
+    const n = this.groups[o]!;
     // Mixing with a per-switch salt keeps successive tiers from choosing alike (ECMP polarization).
     let h = Math.imul(hash ^ this.salt, 0x9e3779b1);
     h ^= h >>> 15;
     h = Math.imul(h, 0x85ebca77);
     h ^= h >>> 13;
-    return this.ports[this.start[g]! + ((h >>> 0) % n)]!;
+    return this.groups[o + 1 + ((h >>> 0) % n)]!;
   }
 }

@@ -1,6 +1,7 @@
 import { SEC, SplitSimError, type Context, type Counter, type Quantiles, type Tally } from '@splitsim/kernel';
 import type { App } from '@splitsim/system';
 import { flowHash, makePacket, PROTO_TCP, PROTO_UDP, UDP_HEADER, wireSize, type Packet } from './packet.ts';
+import { doubles, TALLY, tallyAdd, tallyInto, tallyStart } from './running.ts';
 import type { HostNet } from './routing.ts';
 import { CC_DCTCP, CC_RENO, Tcp, type Conn, type TcpParams, type TcpUser } from './tcp.ts';
 
@@ -26,7 +27,7 @@ export class Stack implements TcpUser {
   private readonly udpTick: number;
   private readonly udpDst: Int32Array;
   private readonly udpSport: Int32Array;
-  private readonly udpHash: Float64Array;
+  private readonly udpHash: Int32Array;
   private readonly udpGap: Float64Array;
   private readonly udpNext: Float64Array;
   private readonly udpStop: Float64Array;
@@ -48,6 +49,8 @@ export class Stack implements TcpUser {
 
   // Statistics exist for the protocols this host's applications use, so metrics stay small.
   private readonly udp: { sent: Counter; received: Counter; bytes: Counter; latency: Tally } | null;
+  /** The UDP figures as they run (indices U_*), handed to `udp` in finish() (see running.ts). */
+  private readonly udpAcc = doubles(U_LATENCY + TALLY);
   private readonly flows: { done: Counter; completion: Tally } | null;
   private readonly rpc: { completed: Counter; served: Counter; latency: Tally; quantiles: Quantiles } | null;
   /** Packets for a protocol or port no application here uses. */
@@ -75,7 +78,7 @@ export class Stack implements TcpUser {
     const n = apps.length;
     this.udpDst = new Int32Array(n);
     this.udpSport = new Int32Array(n);
-    this.udpHash = new Float64Array(n);
+    this.udpHash = new Int32Array(n);
     this.udpGap = new Float64Array(n);
     this.udpNext = new Float64Array(n);
     this.udpStop = new Float64Array(n);
@@ -97,6 +100,7 @@ export class Stack implements TcpUser {
       ? { completed: s.counter('rpcCompleted'), served: s.counter('rpcServed'), latency: s.tally('rpcLatency'), quantiles: s.quantiles('rpcLatencyQuantiles') }
       : null;
     this.unclaimed = s.counter('unclaimed');
+    tallyStart(this.udpAcc, U_LATENCY);
     this.udpTick = ctx.timer((i) => this.udpSend(i));
     this.startTimer = ctx.timer((i) => this.startApp(i));
 
@@ -187,20 +191,33 @@ export class Stack implements TcpUser {
     const lead = this.udpLead;
     const created = now - lead;
     if (created >= this.udpStop[i]!) return;
-    this.udp!.sent.value++;
+    this.udpAcc[U_SENT]!++;
     this.transmit(makePacket(this.address, this.udpDst[i]!, this.udpSport[i]!, this.udpPort[i]!, PROTO_UDP, 0, this.udpWire[i]!, this.udpLen[i]!, 0, 0, this.udpHash[i]!, created, -1, -1));
     const gap = this.udpPoisson[i] === 0 ? this.udpGap[i]! : this.ctx.rng.exponential(this.udpGap[i]!);
     const next = (this.udpNext[i] = this.udpNext[i]! + gap);
     this.ctx.schedule(this.udpTick, Math.max(0, Math.round(next) + lead - now), i);
   }
 
+  /** Settles the statistics kept as running figures; call from the host's finish(). */
+  finish(): void {
+    if (this.tcp !== null) this.tcp.finish();
+    const udp = this.udp;
+    if (udp !== null) {
+      const a = this.udpAcc;
+      udp.sent.value = a[U_SENT]!;
+      udp.received.value = a[U_RECEIVED]!;
+      udp.bytes.value = a[U_BYTES]!;
+      tallyInto(udp.latency, a, U_LATENCY);
+    }
+  }
+
   /** A packet for this host. */
   receive(p: Packet): void {
     if (p.proto === PROTO_UDP && this.udpSinks.has(p.dport)) {
-      const udp = this.udp!;
-      udp.received.value++;
-      udp.bytes.value += p.len;
-      udp.latency.add(this.ctx.now - p.sent);
+      const a = this.udpAcc;
+      a[U_RECEIVED]!++;
+      a[U_BYTES] += p.len;
+      tallyAdd(a, U_LATENCY, this.ctx.now - p.sent);
     } else if (p.proto === PROTO_TCP && this.tcp !== null) this.tcp.receive(p);
     else this.unclaimed.value++;
   }
@@ -249,3 +266,9 @@ export class Stack implements TcpUser {
     this.tcp!.writeMessage(c, app.requestSize, app.responseSize);
   }
 }
+
+// Stack.udpAcc: datagrams sent, received, bytes received, then the latency tally.
+const U_SENT = 0;
+const U_RECEIVED = 1;
+const U_BYTES = 2;
+const U_LATENCY = 3;

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { Component, defineSpec, SplitSimError } from '@splitsim/kernel';
 import { switchParams } from '@splitsim/system';
 import { Egress } from './egress.ts';
-import type { Packet } from './packet.ts';
+import { wordDst, type Packet } from './packet.ts';
 import { ForwardingTable, switchNet } from './routing.ts';
 
 /** Ports a switch model declares: p0 … p63 (a spec lists its ports; a switch uses those its links join). */
@@ -29,9 +29,11 @@ export class PacketSwitch extends Component<z.output<typeof params>> {
 
   private readonly table: ForwardingTable;
   private readonly egress: Egress;
-  private readonly rx = this.ctx.stats.counter('rxPackets');
+  private readonly rxPackets = this.ctx.stats.counter('rxPackets');
   /** Packets whose destination the table does not know (dropped here). */
   private readonly noRoute = this.ctx.stats.counter('noRoute');
+  /** Packets received, counted here and handed to rxPackets in finish() (a plain field is cheaper on the hot path). */
+  private rx = 0;
 
   constructor(...args: ConstructorParameters<typeof Component<z.output<typeof params>>>) {
     super(...args);
@@ -40,20 +42,24 @@ export class PacketSwitch extends Component<z.output<typeof params>> {
       throw new SplitSimError('E_PARAMS', `${this.ctx.path}: ${this.params.ports} ports; switch.packet has at most ${SWITCH_PORTS}`, { component: this.ctx.path, field: 'ports' });
     }
     this.table = new ForwardingTable(net, Math.imul(this.ctx.id + 1, 0x27d4eb2d));
-    const receive = (_num: number, ref: unknown): void => this.forward(ref as Packet);
+    const receive = (num: number, ref: unknown): void => this.forward(num, ref as Packet);
     const ports = net.rates.map((_, i) => this.ctx.port(portNames[i]!, receive));
     const queue = { unit: buffer.unit, capacity: buffer.size, ...(ecnThreshold ? { ecnThreshold: ecnThreshold.size } : {}) };
     this.egress = new Egress(this.ctx, ports, net.rates, queue);
   }
 
-  private forward(p: Packet): void {
-    this.rx.value++;
-    const out = this.table.lookup(p.dst, p.hash);
+  /** `word` is the packet's wire word (packet.ts): the packet record itself is read only for ECMP. */
+  private forward(word: number, p: Packet): void {
+    this.rx++;
+    const table = this.table;
+    let out = table.port(word >= 0 ? wordDst(word) : p.dst);
+    if (out < -1) out = table.pick(out, p.hash);
     if (out < 0) this.noRoute.value++;
-    else this.egress.enqueue(out, p);
+    else this.egress.enqueue(out, p, word);
   }
 
   override finish(): void {
+    this.rxPackets.value = this.rx;
     this.egress.finish();
   }
 }

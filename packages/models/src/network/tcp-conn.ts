@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { MS, SEC, units } from '@splitsim/kernel';
+import { MS, SEC, US, units } from '@splitsim/kernel';
+import { doubles } from './running.ts';
 
 /** TCP's parameters, the per-connection state, and the small sorted-list helpers TCP uses. */
 
@@ -16,6 +17,15 @@ export const tcpParams = z
     maxRto: units.time().default(SEC),
     /** DCTCP's gain g for the marked-fraction average α (RFC 8257). */
     dctcpG: z.number().positive().max(1).default(1 / 16),
+    /**
+     * Delayed acknowledgement (RFC 1122 §4.2.3.2, RFC 5681 §4.2): acknowledge every this many
+     * segments received in order, as ns-3's DelAckCount. 1 (the default) acknowledges each at
+     * once; 2 is the standard delayed ACK. Out-of-order, duplicate and hole-filling segments, and
+     * a change of DCTCP's CE state (RFC 8257 §3.2), are acknowledged at once in any case.
+     */
+    ackEvery: z.number().int().positive().default(1),
+    /** Longest an acknowledgement waits for a further segment (RFC 5681: under 500 ms); scaled to datacenter RTTs. */
+    delayedAckTimeout: units.time().default(40 * US),
   })
   .strict();
 
@@ -30,48 +40,33 @@ export const CC_DCTCP = 1;
  * the listener). Data is virtual: only offsets, lengths and message boundaries travel.
  */
 export class Conn {
-  // Send side.
-  sndUna = 0;
-  sndNxt = 0;
-  sndMax = 0;
-  /** Bytes the application has written; the sender never goes past it. */
-  sndLimit = 0;
-  cwnd: number;
-  ssthresh = Infinity;
-  dupAcks = 0;
-  /** NewReno recovery point: sndMax when loss recovery began (-1: never). */
-  recover = -1;
+  /**
+   * The connection's numbers (sequence numbers, window, RTT estimator, timer deadline, DCTCP
+   * state) in one array of doubles behind the accessors below: as fields they would each be a
+   * separately boxed double once fractional or large, several scattered loads per ACK.
+   */
+  private readonly v = doubles(20);
   inRecovery = false;
-  srtt = -1;
-  rttvar = 0;
-  rto: number;
-  /** When the retransmission timer expires (Infinity: stopped), and whether its event is pending. */
-  rtoDeadline = Infinity;
+  /** Whether the retransmission timer's event is pending. */
   rtoPending = false;
-  /** DCTCP state: α, the bytes acknowledged and marked in the current observation window, its end. */
-  alpha = 1;
-  winAcked = 0;
-  winMarked = 0;
-  winEnd = 0;
-  /** No second window reduction for ECN until the data outstanding at the last one is acknowledged. */
-  cwrEnd = 0;
   /** Ends of written messages not yet acknowledged, ascending, and their application words; segments never straddle one. */
   readonly txEnds: number[] = [];
   readonly txWords: number[] = [];
 
   // Receive side.
-  rcvNxt = 0;
   /** Out-of-order ranges held for reassembly, flat [start, end, …], sorted and disjoint. */
   readonly ooo: number[] = [];
   /** Ends of messages announced (PSH) but not yet received in order, ascending, and their words. */
   readonly rxEnds: number[] = [];
   readonly rxWords: number[] = [];
-  /** Timestamp to echo: `sent` of the last segment received (-1: none yet). */
-  tsRecent = -1;
   /** Echo Congestion Experienced on the next acknowledgement (DCTCP's exact echo). */
   ceEcho = false;
   /** Waiting for room in the host's output queue (see Tcp.wake). */
   blocked = false;
+  /** Segments received since the last acknowledgement went out (delayed ACK). */
+  unacked = 0;
+  /** Whether the delayed-ACK timer's event is pending. */
+  ackPending = false;
   /** Response sizes of requests received and not yet answered (RPC servers). */
   readonly pending: number[] = [];
   /** When the connection opened, ps. */
@@ -89,15 +84,173 @@ export class Conn {
     params: TcpParams,
     now: number,
   ) {
+    this.ssthresh = Infinity;
+    this.recover = -1;
+    this.srtt = -1;
+    this.rtoDeadline = Infinity;
+    this.alpha = 1;
+    this.tsRecent = -1;
+    this.ackDeadline = Infinity;
     this.cwnd = params.initialCwnd * params.mss;
     this.rto = params.initialRto;
     this.opened = now;
   }
+
+  get sndUna(): number {
+    return this.v[0]!;
+  }
+  set sndUna(x: number) {
+    this.v[0] = x;
+  }
+
+  get sndNxt(): number {
+    return this.v[1]!;
+  }
+  set sndNxt(x: number) {
+    this.v[1] = x;
+  }
+
+  get sndMax(): number {
+    return this.v[2]!;
+  }
+  set sndMax(x: number) {
+    this.v[2] = x;
+  }
+
+  /** Bytes the application has written; the sender never goes past it. */
+  get sndLimit(): number {
+    return this.v[3]!;
+  }
+  set sndLimit(x: number) {
+    this.v[3] = x;
+  }
+
+  get cwnd(): number {
+    return this.v[4]!;
+  }
+  set cwnd(x: number) {
+    this.v[4] = x;
+  }
+
+  get ssthresh(): number {
+    return this.v[5]!;
+  }
+  set ssthresh(x: number) {
+    this.v[5] = x;
+  }
+
+  get dupAcks(): number {
+    return this.v[6]!;
+  }
+  set dupAcks(x: number) {
+    this.v[6] = x;
+  }
+
+  /** NewReno recovery point: sndMax when loss recovery began (-1: never). */
+  get recover(): number {
+    return this.v[7]!;
+  }
+  set recover(x: number) {
+    this.v[7] = x;
+  }
+
+  get srtt(): number {
+    return this.v[8]!;
+  }
+  set srtt(x: number) {
+    this.v[8] = x;
+  }
+
+  get rttvar(): number {
+    return this.v[9]!;
+  }
+  set rttvar(x: number) {
+    this.v[9] = x;
+  }
+
+  get rto(): number {
+    return this.v[10]!;
+  }
+  set rto(x: number) {
+    this.v[10] = x;
+  }
+
+  /** When the retransmission timer expires (Infinity: stopped). */
+  get rtoDeadline(): number {
+    return this.v[11]!;
+  }
+  set rtoDeadline(x: number) {
+    this.v[11] = x;
+  }
+
+  /** DCTCP state: α, the bytes acknowledged and marked in the current observation window, its end. */
+  get alpha(): number {
+    return this.v[12]!;
+  }
+  set alpha(x: number) {
+    this.v[12] = x;
+  }
+
+  get winAcked(): number {
+    return this.v[13]!;
+  }
+  set winAcked(x: number) {
+    this.v[13] = x;
+  }
+
+  get winMarked(): number {
+    return this.v[14]!;
+  }
+  set winMarked(x: number) {
+    this.v[14] = x;
+  }
+
+  get winEnd(): number {
+    return this.v[15]!;
+  }
+  set winEnd(x: number) {
+    this.v[15] = x;
+  }
+
+  /** No second window reduction for ECN until the data outstanding at the last one is acknowledged. */
+  get cwrEnd(): number {
+    return this.v[16]!;
+  }
+  set cwrEnd(x: number) {
+    this.v[16] = x;
+  }
+
+  /** Receive side: the next byte expected in order. */
+  get rcvNxt(): number {
+    return this.v[17]!;
+  }
+  set rcvNxt(x: number) {
+    this.v[17] = x;
+  }
+
+  /** When a delayed acknowledgement is due (Infinity: none waits). */
+  get ackDeadline(): number {
+    return this.v[19]!;
+  }
+  set ackDeadline(x: number) {
+    this.v[19] = x;
+  }
+
+  /** Timestamp to echo: `sent` of the last segment received (-1: none yet). */
+  get tsRecent(): number {
+    return this.v[18]!;
+  }
+  set tsRecent(x: number) {
+    this.v[18] = x;
+  }
 }
 
-/** A connection's lookup key on its host: (remote address, remote port, local port). */
-export function key(raddr: number, rport: number, lport: number): number {
-  return raddr * 4294967296 + rport * 65536 + lport;
+/**
+ * A connection's lookup key on its host: (remote address, remote port). The local port is
+ * checked apart: with it the key would pass 2^31, and a larger number is hashed as a boxed double.
+ */
+export function peerKey(raddr: number, rport: number): number {
+  return raddr * 65536 + rport;
 }
 
 /** Index of the first message end after `seq`, or -1. */

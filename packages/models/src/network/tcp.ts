@@ -1,8 +1,23 @@
 import type { Context, Counter, Tally } from '@splitsim/kernel';
 import { F_ACK, F_CE, F_ECE, F_ECT, F_PSH, flowHash, makePacket, PROTO_TCP, TCP_HEADER, wireSize, type Packet } from './packet.ts';
-import { boundaryAfter, CC_DCTCP, CC_RENO, Conn, insertEnd, insertRange, key, type TcpParams } from './tcp-conn.ts';
+import { doubles, TALLY, tallyAdd, tallyInto, tallyStart } from './running.ts';
+import { boundaryAfter, CC_DCTCP, CC_RENO, Conn, insertEnd, insertRange, peerKey, type TcpParams } from './tcp-conn.ts';
 
 export { tcpParams, Conn, CC_RENO, CC_DCTCP, type TcpParams } from './tcp-conn.ts';
+
+// Tcp.acc: counters, then the RTT tally.
+const S_SEGMENTS = 0;
+const S_RETRANSMITS = 1;
+const S_FAST = 2;
+const S_TIMEOUTS = 3;
+const S_ACKED = 4;
+const S_DELIVERED = 5;
+const S_RTT = 6;
+
+/** What output() does about an acknowledgement when it sends no data. */
+const ACK_NONE = 0;
+const ACK_NOW = 1;
+const ACK_LATER = 2;
 
 /** What the stack above TCP is told. */
 export interface TcpUser {
@@ -18,15 +33,19 @@ export interface TcpUser {
  * TCP for one host: NewReno (slow start, congestion avoidance, fast retransmit and fast
  * recovery with partial acknowledgements, RFC 6298 retransmission timeout with backoff) and
  * DCTCP (ECN-capable segments, exact CE echo, window cut by α/2 once per window, RFC 8257).
- * Every segment is acknowledged at once (no delayed ACK); the receiver reassembles out-of-order
- * data, so a loss costs one retransmission, not a window.
+ * Every segment is acknowledged at once unless `ackEvery` asks for delayed ACKs; the receiver
+ * reassembles out-of-order data, so a loss costs one retransmission, not a window.
  */
 export class Tcp {
   private readonly conns: Conn[] = [];
-  private readonly byKey = new Map<number, number>();
+  /** Index of the first connection to each (remote address, remote port); see find(). */
+  private readonly byPeer = new Map<number, number>();
   /** Connections with data to send that found the host's output queue full, oldest first. */
   private readonly blocked: Conn[] = [];
   private readonly rtoTimer: number;
+  private readonly ackTimer: number;
+  /** Slow start and congestion avoidance count at most this many bytes per ACK (RFC 3465's L: ackEvery segments). */
+  private readonly abcLimit: number;
   private nextPort = 49152;
   private readonly mss: number;
 
@@ -35,10 +54,12 @@ export class Tcp {
   private readonly fastRetransmits: Counter;
   private readonly timeouts: Counter;
   /** Payload bytes acknowledged to senders on this host. */
-  readonly ackedBytes: Counter;
+  private readonly ackedBytes: Counter;
   /** Payload bytes delivered in order to receivers on this host. */
-  readonly deliveredBytes: Counter;
-  readonly rtt: Tally;
+  private readonly deliveredBytes: Counter;
+  private readonly rtt: Tally;
+  /** The figures above as they run (indices S_*), handed to them in finish() (see running.ts). */
+  private readonly acc = doubles(S_RTT + TALLY);
 
   constructor(
     private readonly ctx: Context,
@@ -55,6 +76,8 @@ export class Tcp {
   ) {
     this.mss = params.mss;
     this.rtoTimer = ctx.timer((index) => this.rtoFired(this.conns[index]!));
+    this.ackTimer = ctx.timer((index) => this.ackFired(this.conns[index]!));
+    this.abcLimit = params.ackEvery * params.mss;
     const s = ctx.stats;
     this.segments = s.counter('tcpSegments');
     this.retransmits = s.counter('tcpRetransmits');
@@ -63,6 +86,19 @@ export class Tcp {
     this.ackedBytes = s.counter('tcpAckedBytes');
     this.deliveredBytes = s.counter('tcpDeliveredBytes');
     this.rtt = s.tally('tcpRtt');
+    tallyStart(this.acc, S_RTT);
+  }
+
+  /** Hands the running figures to the statistics; call from the host's finish(). */
+  finish(): void {
+    const a = this.acc;
+    this.segments.value = a[S_SEGMENTS]!;
+    this.retransmits.value = a[S_RETRANSMITS]!;
+    this.fastRetransmits.value = a[S_FAST]!;
+    this.timeouts.value = a[S_TIMEOUTS]!;
+    this.ackedBytes.value = a[S_ACKED]!;
+    this.deliveredBytes.value = a[S_DELIVERED]!;
+    tallyInto(this.rtt, a, S_RTT);
   }
 
   get connections(): readonly Conn[] {
@@ -77,14 +113,28 @@ export class Tcp {
   private add(lport: number, raddr: number, rport: number, cc: number, app: number): Conn {
     const c = new Conn(this.conns.length, lport, raddr, rport, flowHash(this.address, raddr, lport, rport, PROTO_TCP), cc, app, this.params, this.ctx.now);
     this.conns.push(c);
-    this.byKey.set(key(raddr, rport, lport), c.index);
+    const k = peerKey(raddr, rport);
+    if (!this.byPeer.has(k)) this.byPeer.set(k, c.index);
     return c;
+  }
+
+  /** The connection (raddr, rport) ↔ lport, or -1. Two to one remote port (two flows to one sink) are told apart by a scan. */
+  private find(raddr: number, rport: number, lport: number): number {
+    const index = this.byPeer.get(peerKey(raddr, rport));
+    if (index === undefined) return -1;
+    const conns = this.conns;
+    if (conns[index]!.lport === lport) return index;
+    for (let i = index + 1; i < conns.length; i++) {
+      const c = conns[i]!;
+      if (c.lport === lport && c.raddr === raddr && c.rport === rport) return i;
+    }
+    return -1;
   }
 
   /** The application writes `bytes` more to a stream. */
   write(c: Conn, bytes: number): void {
     c.sndLimit += bytes;
-    this.output(c, false);
+    this.output(c, ACK_NONE);
   }
 
   /** The application writes a message of `bytes` (RPC framing); its last segment carries `word` to the peer. */
@@ -92,26 +142,27 @@ export class Tcp {
     c.sndLimit += bytes;
     c.txEnds.push(c.sndLimit);
     c.txWords.push(word);
-    this.output(c, false);
+    this.output(c, ACK_NONE);
   }
 
   receive(p: Packet): void {
-    let index = this.byKey.get(key(p.src, p.sport, p.dport));
-    if (index === undefined) {
+    let index = this.find(p.src, p.sport, p.dport);
+    if (index < 0) {
       const app = this.user.accept(p.dport);
       if (app < 0) return;
       index = this.add(p.dport, p.src, p.sport, (p.flags & F_ECT) !== 0 ? CC_DCTCP : CC_RENO, app).index;
     }
     const c = this.conns[index]!;
     if ((p.flags & F_ACK) !== 0) this.onAck(c, p);
-    if (p.len > 0) {
-      this.onData(c, p);
-      this.output(c, true);
-    } else if (c.sndNxt < c.sndLimit) this.output(c, false);
+    if (p.len > 0) this.output(c, this.onData(c, p) ? ACK_NOW : ACK_LATER);
+    else if (c.sndNxt < c.sndLimit) this.output(c, ACK_NONE);
   }
 
-  /** Sends what the window allows; with `ack`, sends a bare acknowledgement if no data went. */
-  private output(c: Conn, ack: boolean): void {
+  /**
+   * Sends what the window allows. If no data went (data carries the acknowledgement), `ack`
+   * says whether to send a bare acknowledgement now, later (delayed ACK) or not at all.
+   */
+  private output(c: Conn, ack: number): void {
     const mss = this.mss;
     let sent = false;
     for (;;) {
@@ -137,10 +188,41 @@ export class Tcp {
     }
     if (sent) {
       if (c.rtoDeadline === Infinity) this.armRto(c);
-    } else if (ack) {
-      this.transmit(makePacket(this.address, c.raddr, c.lport, c.rport, PROTO_TCP, c.ceEcho ? F_ACK | F_ECE : F_ACK,
-        wireSize(0, TCP_HEADER), 0, c.sndNxt, c.rcvNxt, c.hash, this.ctx.now, c.tsRecent, -1));
+    } else if (ack === ACK_NOW) this.sendAck(c);
+    else if (ack === ACK_LATER) this.delayAck(c);
+  }
+
+  /** A bare acknowledgement of everything received in order. */
+  private sendAck(c: Conn): void {
+    c.unacked = 0;
+    c.ackDeadline = Infinity;
+    this.transmit(makePacket(this.address, c.raddr, c.lport, c.rport, PROTO_TCP, c.ceEcho ? F_ACK | F_ECE : F_ACK,
+      wireSize(0, TCP_HEADER), 0, c.sndNxt, c.rcvNxt, c.hash, this.ctx.now, c.tsRecent, -1));
+  }
+
+  /**
+   * Acknowledges within delayedAckTimeout unless more data (or data to send) comes first. Like
+   * the retransmission timer, one pending event per connection; its deadline moves.
+   */
+  private delayAck(c: Conn): void {
+    if (c.ackDeadline !== Infinity) return;
+    c.ackDeadline = this.ctx.now + this.params.delayedAckTimeout;
+    if (!c.ackPending) {
+      c.ackPending = true;
+      this.ctx.schedule(this.ackTimer, this.params.delayedAckTimeout, c.index);
     }
+  }
+
+  private ackFired(c: Conn): void {
+    c.ackPending = false;
+    const now = this.ctx.now;
+    if (c.ackDeadline === Infinity) return;
+    if (now < c.ackDeadline) {
+      c.ackPending = true;
+      this.ctx.schedule(this.ackTimer, c.ackDeadline - now, c.index);
+      return;
+    }
+    this.sendAck(c);
   }
 
   /** The host's output queue has room again: blocked connections send, oldest first. */
@@ -150,7 +232,7 @@ export class Tcp {
     while (n-- > 0 && this.room()) {
       const c = list.shift()!;
       c.blocked = false;
-      this.output(c, false);
+      this.output(c, ACK_NONE);
     }
   }
 
@@ -164,8 +246,11 @@ export class Tcp {
     if (word >= 0) flags |= F_PSH;
     if (c.cc === CC_DCTCP) flags |= F_ECT;
     if (c.ceEcho) flags |= F_ECE;
-    this.segments.value++;
-    if (seq < c.sndMax) this.retransmits.value++;
+    this.acc[S_SEGMENTS]!++;
+    if (seq < c.sndMax) this.acc[S_RETRANSMITS]!++;
+    // The segment acknowledges everything received so far.
+    c.unacked = 0;
+    c.ackDeadline = Infinity;
     this.transmit(makePacket(this.address, c.raddr, c.lport, c.rport, PROTO_TCP, flags, wireSize(len, TCP_HEADER), len, seq, c.rcvNxt, c.hash, this.ctx.now, c.tsRecent, word));
   }
 
@@ -187,7 +272,7 @@ export class Tcp {
       const limited = c.sndMax - c.sndUna + mss > (c.cwnd < c.ssthresh ? c.cwnd / 2 : c.cwnd);
       c.sndUna = ack;
       if (c.sndNxt < ack) c.sndNxt = ack;
-      this.ackedBytes.value += acked;
+      this.acc[S_ACKED] += acked;
       if (p.echo >= 0) this.sample(c, this.ctx.now - p.echo);
       const ends = c.txEnds;
       while (ends.length > 0 && ends[0]! <= ack) {
@@ -210,8 +295,8 @@ export class Tcp {
         c.dupAcks = 0;
         if (!limited) {
           // Not window-limited: keep the window.
-        } else if (c.cwnd < c.ssthresh) c.cwnd += Math.min(acked, mss);
-        else c.cwnd += (mss * Math.min(acked, mss)) / c.cwnd;
+        } else if (c.cwnd < c.ssthresh) c.cwnd += Math.min(acked, this.abcLimit);
+        else c.cwnd += (mss * Math.min(acked, this.abcLimit)) / c.cwnd;
       }
       if (c.sndUna >= c.sndMax) c.rtoDeadline = Infinity;
       else if (c.rtoPending) c.rtoDeadline = this.ctx.now + c.rto;
@@ -224,7 +309,7 @@ export class Tcp {
         c.ssthresh = Math.max((c.sndMax - c.sndUna) / 2, 2 * mss);
         c.recover = c.sndMax;
         c.inRecovery = true;
-        this.fastRetransmits.value++;
+        this.acc[S_FAST]!++;
         this.resend(c, c.sndUna);
         c.cwnd = c.ssthresh + 3 * mss;
       }
@@ -251,7 +336,7 @@ export class Tcp {
 
   /** RFC 6298 estimator. */
   private sample(c: Conn, r: number): void {
-    this.rtt.add(r);
+    tallyAdd(this.acc, S_RTT, r);
     if (c.srtt < 0) {
       c.srtt = r;
       c.rttvar = r / 2;
@@ -262,12 +347,18 @@ export class Tcp {
     c.rto = Math.min(Math.max(c.srtt + 4 * c.rttvar, this.params.minRto), this.params.maxRto);
   }
 
-  private onData(c: Conn, p: Packet): void {
+  /** Takes in a segment's payload; returns whether to acknowledge it at once. */
+  private onData(c: Conn, p: Packet): boolean {
+    const ce = (p.flags & F_CE) !== 0;
+    // RFC 8257 §3.2: when the CE state changes, acknowledge what came before with the old echo.
+    if (ce !== c.ceEcho && c.unacked > 0) this.sendAck(c);
     c.tsRecent = p.sent;
-    c.ceEcho = (p.flags & F_CE) !== 0;
+    c.ceEcho = ce;
     const seq = p.seq;
     const end = seq + p.len;
     const before = c.rcvNxt;
+    // Out of order, a duplicate, or filling a hole: acknowledge at once (fast retransmit needs it).
+    const now = seq !== before || c.ooo.length > 0;
     if ((p.flags & F_PSH) !== 0 && end > before) insertEnd(c.rxEnds, c.rxWords, end, p.msg);
     if (seq <= before) {
       if (end > before) {
@@ -280,13 +371,14 @@ export class Tcp {
       }
     } else insertRange(c.ooo, seq, end);
     if (c.rcvNxt > before) {
-      this.deliveredBytes.value += c.rcvNxt - before;
+      this.acc[S_DELIVERED] += c.rcvNxt - before;
       const ends = c.rxEnds;
       while (ends.length > 0 && ends[0]! <= c.rcvNxt) {
         ends.shift();
         this.user.message(c, c.rxWords.shift()!);
       }
     }
+    return now || ++c.unacked >= this.params.ackEvery;
   }
 
   private armRto(c: Conn): void {
@@ -310,7 +402,7 @@ export class Tcp {
       this.ctx.schedule(this.rtoTimer, c.rtoDeadline - now, c.index);
       return;
     }
-    this.timeouts.value++;
+    this.acc[S_TIMEOUTS]!++;
     c.ssthresh = Math.max((c.sndMax - c.sndUna) / 2, 2 * this.mss);
     c.cwnd = this.mss;
     c.sndNxt = c.sndUna;
@@ -319,7 +411,7 @@ export class Tcp {
     c.recover = c.sndMax;
     c.rto = Math.min(c.rto * 2, this.params.maxRto);
     c.rtoDeadline = Infinity;
-    this.output(c, false);
+    this.output(c, ACK_NONE);
     if (c.rtoDeadline === Infinity && c.sndUna < c.sndMax) this.armRto(c);
   }
 }
