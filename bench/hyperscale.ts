@@ -1,22 +1,23 @@
 /**
- * `npm run bench -- hyperscale [--n 100000] [--jobs 10000000] [--policy push] [--lambda 0.9] [--delta 1] [--json]`
+ * `npm run bench -- hyperscale [--n 100000] [--jobs 10000000] [--policy push] [--lambda 0.9] [--delta 1] [--bankSize 1000] [--json]`
  *
  * configs/hyperscale-lb.ts in one instance, built exactly as `splitsim run` builds it (system →
- * instantiation → plan → engine): a dispatcher, N single-server queues, the policy's probes or
- * updates. The run lasts jobs / (λN) mean job sizes, so about `jobs` jobs arrive. wallSec is the
- * simulation (first event to last); setupSec builds the system, the plan and the engine.
+ * instantiation → plan → engine): a dispatcher, N single-server queues in server banks of
+ * `bankSize` (the config's default, 1000), the policy's probes or updates. The run lasts
+ * jobs / (λN) mean job sizes, so about `jobs` jobs arrive. wallSec is the simulation (first
+ * event to last); setupSec builds the system, the plan and the engine.
  */
 import { instantiate } from '@splitsim/instantiation';
 import { runSequential } from '@splitsim/runtime';
 import config, { cavity, responseSummary } from '../configs/hyperscale-lb.ts';
 import { benchArgs } from './args.ts';
 
-export const DEFAULTS = { n: 100_000, jobs: 10_000_000, policy: 'push', lambda: 0.9, delta: 1, size: 'exponential', seed: 1, warmup: 0.2 };
+export const DEFAULTS = { n: 100_000, jobs: 10_000_000, policy: 'push', lambda: 0.9, delta: 1, size: 'exponential', seed: 1, warmup: 0.2, bankSize: 1000 };
 
 /** One measured run; the figures --json prints. */
 export function measure(o: typeof DEFAULTS) {
   const duration = o.jobs / (o.lambda * o.n);
-  const params = config.params.parse({ policy: o.policy, n: o.n, lambda: o.lambda, delta: o.delta, size: o.size, duration, warmup: o.warmup * duration });
+  const params = config.params.parse({ policy: o.policy, n: o.n, lambda: o.lambda, delta: o.delta, size: o.size, duration, warmup: o.warmup * duration, bankSize: o.bankSize });
   const t0 = performance.now();
   const system = config.system(params);
   const plan = instantiate(system, config.instantiations.single!(system, params), { config: 'hyperscale-lb', instantiation: 'single', seed: o.seed });
@@ -34,8 +35,10 @@ export function measure(o: typeof DEFAULTS) {
     n: o.n,
     lambda: o.lambda,
     delta: o.delta,
+    bankSize: o.bankSize,
     jobs,
     events: result.events,
+    eventsPerJob: result.events / jobs,
     wallSec: wallSeconds,
     setupSec: (t1 - t0) / 1000 + ((t2 - t1) / 1000 - wallSeconds),
     totalSec: (t2 - t0) / 1000,

@@ -78,14 +78,29 @@ export abstract class Dispatcher<P extends Base> extends Component<P> {
   /** Sends a job to server s. */
   protected send(s: number, token: number, tag: unknown): void {
     this.dispatched.value++;
-    if (this.banked) this.targetPorts[(s / this.perTarget) | 0]!.send(token, s % this.perTarget);
-    else this.targetPorts[s]!.send(token, tag);
+    if (this.banked) {
+      const k = (s / this.perTarget) | 0;
+      this.targetPorts[k]!.send(token, s - k * this.perTarget);
+    } else this.targetPorts[s]!.send(token, tag);
   }
 
   /** Sends a command to server s; `corr` comes back with the reply (single servers only). */
   protected command(s: number, op: number, corr: number): void {
-    if (this.banked) this.targetPorts[(s / this.perTarget) | 0]!.send(op, s % this.perTarget);
-    else this.targetPorts[s]!.send(op, corr);
+    if (this.banked) {
+      const k = (s / this.perTarget) | 0;
+      this.targetPorts[k]!.send(op, s - k * this.perTarget);
+    } else this.targetPorts[s]!.send(op, corr);
+  }
+
+  /**
+   * command(), delivered `delay` whole picoseconds from now: one event where a timer and a
+   * command would take two. Only over links inside this instance (the kernel refuses cut ones).
+   */
+  protected commandAfter(delay: number, s: number, op: number, corr: number): void {
+    if (this.banked) {
+      const k = (s / this.perTarget) | 0;
+      this.targetPorts[k]!.sendAfter(delay, op, s - k * this.perTarget);
+    } else this.targetPorts[s]!.sendAfter(delay, op, corr);
   }
 
   /** A report from server s (a reply to a command, or an update). */

@@ -25,8 +25,7 @@ export abstract class EstimateDispatcher<P extends { targets: number; inputs: nu
   }
 
   protected route(token: number, tag: unknown): void {
-    const i = this.estimates.pickMin(this.ctx.rng);
-    this.estimates.inc(i);
+    const i = this.estimates.takeMin(this.ctx.rng);
     if (this.track) this.sentTo[i]!++;
     this.send(i, token, tag);
   }

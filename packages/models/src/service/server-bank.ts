@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { Component, defineSpec, SEC, SplitSimError, units } from '@splitsim/kernel';
+import { Component, defineSpec, SEC, SplitSimError, Tally, units } from '@splitsim/kernel';
 import { distribution, distributionSchema } from '../distributions/index.ts';
 import { Calendar } from './calendar.ts';
+import { JobQueues } from './job-queues.ts';
 import { answerProbes } from './probe-port.ts';
 import { PROBE_LENGTH, PROBE_WORK, report, STEAL } from './protocol.ts';
 
@@ -27,22 +28,56 @@ const params = z
 
 type Params = z.output<typeof params>;
 
+// The bank's running figures, in one typed array: object fields holding doubles are boxed in V8,
+// one more cache line each, and a message to one of a hundred banks finds them cold.
+const W = 0; // wait: count, mean, m2, min, max (Welford, as Tally)
+const R = 5; // response: the same
+const AREA = 10; // ∫ jobs in the bank dt over the jobs that have left, ps
+const SERVED = 11;
+const TOTAL = 12; // jobs in the bank
+const LONGEST = 13;
+const LAST_DUE = 14; // lazy: the latest completion time of any job so far
+const WAKE_AT = 15; // the pending wake-up's time, or Infinity
+// Constants read per job, here for the same reason.
+const SCALE = 16; // ps per second of service
+const WARMUP = 17;
+
+/** Tally.add, on five numbers of `acc` from `at`. */
+function observe(acc: Float64Array, at: number, x: number): void {
+  const n = ++acc[at]!;
+  const d = x - acc[at + 1]!;
+  acc[at + 1]! += d / n;
+  acc[at + 2]! += d * (x - acc[at + 1]!);
+  if (x < acc[at + 3]!) acc[at + 3] = x;
+  if (x > acc[at + 4]!) acc[at + 4] = x;
+}
+
+/** The five numbers from `at` as a Tally, to merge into a registered one. */
+function tallyOf(acc: Float64Array, at: number): Tally {
+  return Object.assign(new Tally(), { count: acc[at]!, mean: acc[at + 1]!, m2: acc[at + 2]!, min: acc[at + 3]!, max: acc[at + 4]! });
+}
+
 /**
  * A bank of single-server FIFO queues simulated by one component: the rack of a server farm.
  * Hyper-scale load balancing needs 10^5 servers; as components each would carry its own
  * context, statistics and buffers, and every event would touch a dozen scattered objects. Here
- * the queues live in shared typed arrays (struct of arrays) and jobs in one linked slot pool,
- * so an event touches a few cache lines; statistics are pooled over the bank.
+ * the queues live in shared typed arrays (JobQueues), statistics are pooled over the bank.
  *
- * Completions and idle updates are kept in two private calendars; the kernel holds a single
- * wake-up for the bank, at the earlier of their first times.
+ * A job's size is drawn when it arrives, so its completion time is fixed then (FIFO: the later
+ * of its arrival and its predecessor's completion, plus its size). When completions send
+ * nothing (no `respond`, no `updates`), nobody can observe one before the next message reaches
+ * its queue, so each queue is brought up to date only then ("lazy" completions): a job costs
+ * no event of its own, and the bank holds a single wake-up at its last completion time, so that
+ * the run still lasts until the queues have drained. Otherwise completions and idle updates are
+ * events: two private calendars, and one kernel wake-up at the earlier of their first times.
+ * Either way each job's wait and response are the same numbers.
  *
  * Messages carry the queue index where a single server's would carry a tag or correlation:
  * a job is (token, index); a command (PROBE_LENGTH, STEAL) is (command, index); every
  * reply or update is (report(value), index); a response (with `respond`) is (token, index).
  * Dispatchers address a bank with `serversPerTarget`.
  */
-export class ServerBank extends Component<Params> {
+export class ServerBank extends JobQueues<Params> {
   static readonly spec = defineSpec({
     model: 'server.bank',
     kinds: ['server'],
@@ -53,45 +88,38 @@ export class ServerBank extends Component<Params> {
 
   private readonly n = this.params.count;
   private readonly law = distribution(this.params.service);
-  private readonly scale = SEC / this.params.speed;
   private readonly rng = this.ctx.rng;
-  private readonly warmup = this.params.warmup;
   private readonly respond = this.params.respond;
   private readonly updateProb = this.params.updates?.onCompletion ?? 0;
   private readonly idleMean = this.params.updates && this.params.updates.idleRate > 0 ? SEC / this.params.updates.idleRate : 0;
   private readonly idleStop = this.params.updates?.stop ?? Infinity;
+  /** Completions send no message, so they need no events (see above). */
+  private readonly lazy = !this.respond && this.updateProb === 0 && this.idleMean === 0;
 
   private readonly port = this.ctx.port('in', (num, ref) => this.receive(num, ref as number));
   private readonly wakeTimer = this.ctx.timer((num) => this.wake(num));
-  /** When each busy queue finishes its job; when each idle queue sends its next update. */
-  private readonly completions = new Calendar(this.params.count);
-  private readonly idleUpdates = new Calendar(this.params.count);
+  /** Not lazy: when each busy queue finishes its job; when each idle queue sends its next update. */
+  private readonly completions = new Calendar(this.lazy ? 0 : this.params.count);
+  private readonly idleUpdates = new Calendar(this.lazy ? 0 : this.params.count);
   /** The pending wake-up: its generation (older ones are ignored) and time. */
   private wakeGen = 0;
-  private wakeAt = Infinity;
 
-  private readonly wait = this.ctx.stats.tally('wait');
-  private readonly response = this.ctx.stats.tally('response');
+  private readonly acc = Float64Array.of(0, 0, 0, Infinity, -Infinity, 0, 0, 0, Infinity, -Infinity, 0, 0, 0, 0, 0, Infinity, SEC / this.params.speed, this.params.warmup);
+  private readonly waitStat = this.ctx.stats.tally('wait');
+  private readonly responseStat = this.ctx.stats.tally('response');
   private readonly served = this.ctx.stats.counter('served');
   private readonly stolen = this.ctx.stats.counter('stolen');
-  private readonly inSystemTW = this.ctx.stats.timeWeighted('inSystem');
   private readonly longest = this.ctx.stats.counter('longestQueue');
-
-  /** Per queue, interleaved so one cache line serves an event: [4q] length, [4q + 1] head slot, [4q + 2] tail slot. */
-  private readonly qs: Int32Array;
-  // Per job slot, interleaved: [2s] arrival time, [2s + 1] next slot in its queue (-1 at the tail).
-  // Sizes are drawn when service starts (nothing needs them earlier), and tokens are kept only
-  // when responses carry them: every byte per job counts once 10^5 queues outgrow the cache.
-  private slots = new Float64Array(2048);
-  private token = new Float64Array(this.params.respond ? 1024 : 0);
-  private freeHead = -1;
-  private used = 0;
-  private total = 0;
+  /** Time-average of the jobs in the bank, set at the end: ∫ jobs dt is the sum of the jobs' times in the bank. */
+  private readonly meanInSystem = this.ctx.stats.counter('meanInSystem');
 
   constructor(...args: ConstructorParameters<typeof Component<Params>>) {
     super(...args);
-    this.qs = new Int32Array(4 * this.n);
-    answerProbes(this.ctx, { inSystem: () => this.total, served: () => this.served.value, longestQueue: () => this.longest.value });
+    const current = () => {
+      this.catchUp(this.ctx.now);
+      return this.acc;
+    };
+    answerProbes(this.ctx, { inSystem: () => current()[TOTAL]!, served: () => current()[SERVED]!, longestQueue: () => this.acc[LONGEST]! });
   }
 
   override init(): void {
@@ -99,143 +127,163 @@ export class ServerBank extends Component<Params> {
     this.arm();
   }
 
-  /** Makes sure the kernel wakes the bank at its next due time. */
+  override finish(): void {
+    const now = this.ctx.now;
+    this.catchUp(now);
+    const acc = this.acc;
+    // Jobs still in the bank (a run stopped before its queues drained) count up to now.
+    let area = acc[AREA]!;
+    for (let q = 0; q < this.n; q++) area += this.timeInSystem(q, now);
+    this.meanInSystem.value = now > 0 ? area / now : acc[TOTAL]!;
+    this.served.value = acc[SERVED]!;
+    this.longest.value = acc[LONGEST]!;
+    if (acc[W]! > 0) this.waitStat.merge(tallyOf(acc, W));
+    if (acc[R]! > 0) this.responseStat.merge(tallyOf(acc, R));
+  }
+
+  /** Lazy: brings every queue up to time t (before its statistics or totals are read). */
+  private catchUp(t: number): void {
+    if (this.lazy) for (let q = 0; q < this.n; q++) this.advance(q, t);
+  }
+
+  /** Not lazy: makes sure the kernel wakes the bank at its next due time. */
   private arm(): void {
+    if (this.lazy) return;
     const t = Math.min(this.completions.next, this.idleUpdates.next);
-    if (t === this.wakeAt) return;
-    this.wakeAt = t;
+    if (t === this.acc[WAKE_AT]) return;
+    this.acc[WAKE_AT] = t;
     this.wakeGen++;
     if (t < Infinity) this.ctx.schedule(this.wakeTimer, t - this.ctx.now, this.wakeGen);
   }
 
   private wake(gen: number): void {
     if (gen !== this.wakeGen) return; // superseded by an earlier wake-up
-    this.wakeAt = Infinity;
+    this.acc[WAKE_AT] = Infinity;
     const now = this.ctx.now;
+    if (this.lazy) {
+      // Jobs that arrived since this wake-up was set may finish later: wake again then; else all is done.
+      if (this.acc[LAST_DUE]! > now) this.wakeAgain(this.acc[LAST_DUE]!);
+      else this.catchUp(now);
+      return;
+    }
     // Everything due now, completions first, each in index order (the calendars break ties so).
-    while (this.completions.next === now) this.complete(this.completions.first);
+    while (this.completions.next === now) this.complete(this.completions.first, now);
     while (this.idleUpdates.next === now) this.idleReport(this.idleUpdates.first);
     this.arm();
   }
 
-  private alloc(): number {
-    if (this.freeHead >= 0) {
-      const s = this.freeHead;
-      this.freeHead = this.slots[2 * s + 1]!;
-      return s;
-    }
-    if (2 * this.used === this.slots.length) {
-      const b = new Float64Array(this.slots.length * 2);
-      b.set(this.slots);
-      this.slots = b;
-      if (this.respond) {
-        const t = new Float64Array(this.token.length * 2);
-        t.set(this.token);
-        this.token = t;
+  /** Lazy: the one wake-up, at t. */
+  private wakeAgain(t: number): void {
+    this.acc[WAKE_AT] = t;
+    this.ctx.schedule(this.wakeTimer, t - this.ctx.now, this.wakeGen);
+  }
+
+  private receive(num: number, i: number): void {
+    if (num < 0) return this.command(num, i);
+    const now = this.ctx.now;
+    if (this.lazy) this.advance(i, now);
+    const acc = this.acc;
+    const size = Math.round(this.law.sample(this.rng) * acc[SCALE]!);
+    const len = this.q[8 * i]!;
+    // FIFO: the job starts when it arrives or when the one before it finishes.
+    const due = (len === 0 ? now : this.tailDue(i)) + size;
+    this.push(i, now, due, num);
+    if (len + 1 > acc[LONGEST]!) acc[LONGEST] = len + 1;
+    acc[TOTAL]!++;
+    if (len === 0) {
+      if (now >= acc[WARMUP]!) observe(acc, W, 0);
+      if (!this.lazy) {
+        this.idleUpdates.remove(i);
+        this.completions.set(i, due);
+        this.arm();
       }
     }
-    return this.used++;
-  }
-
-  private release(s: number): void {
-    this.slots[2 * s + 1] = this.freeHead;
-    this.freeHead = s;
-  }
-
-  private receive(num: number, q: number): void {
-    if (num < 0) return this.command(num, q);
-    const s = this.alloc();
-    const slots = this.slots;
-    slots[2 * s] = this.ctx.now;
-    slots[2 * s + 1] = -1;
-    if (this.respond) this.token[s] = num;
-    const qs = this.qs;
-    const len = ++qs[4 * q]!;
-    if (len > this.longest.value) this.longest.value = len;
-    this.inSystemTW.set(++this.total);
-    if (len === 1) {
-      qs[4 * q + 1] = qs[4 * q + 2] = s;
-      this.idleUpdates.remove(q);
-      this.start(q, s);
-      this.arm();
-    } else {
-      slots[2 * qs[4 * q + 2]! + 1] = s;
-      qs[4 * q + 2] = s;
+    if (this.lazy && due > acc[LAST_DUE]!) {
+      acc[LAST_DUE] = due;
+      if (acc[WAKE_AT] === Infinity) this.wakeAgain(due);
     }
   }
 
-  private start(q: number, s: number): void {
-    const now = this.ctx.now;
-    const arrived = this.slots[2 * s]!;
-    if (arrived >= this.warmup) this.wait.add(now - arrived);
-    this.completions.set(q, now + Math.round(this.law.sample(this.rng) * this.scale));
+  /** Lazy: queue i as at time t (its completions due by then happen). */
+  private advance(i: number, t: number): void {
+    const q = this.q;
+    if (q[8 * i]! > 0 && q[8 * i + 3]! <= t) this.complete(i, t);
   }
 
-  private complete(q: number): void {
-    this.finishHead(q);
-    if (this.updateProb > 0 && this.rng.next() < this.updateProb) this.port.send(report(this.qs[4 * q]!), q);
-  }
-
-  /** The job at the head of queue q leaves; the next one starts (re-keying q in the calendar: one sift). */
-  private finishHead(q: number): void {
-    const qs = this.qs;
-    const s = qs[4 * q + 1]!;
-    this.depart(s, q);
-    const h = this.slots[2 * s + 1]!;
-    this.release(s);
-    qs[4 * q + 1] = h;
-    if (--qs[4 * q]! > 0) this.start(q, h);
-    else {
-      this.completions.remove(q);
-      qs[4 * q + 2] = -1;
-      if (this.idleMean > 0) this.scheduleIdle(q);
+  /** The jobs of queue i due by t leave, in order; each next one starts when the one before it leaves. */
+  private complete(i: number, t: number): void {
+    const q = this.q;
+    const b = 8 * i;
+    const acc = this.acc;
+    let due = q[b + 3]!;
+    let len: number;
+    for (;;) {
+      this.depart(i, due, q[b + 2]!, this.headToken(i));
+      this.shift(i);
+      len = q[b]!;
+      if (this.updateProb > 0 && this.rng.next() < this.updateProb) this.port.send(report(len), i);
+      if (len === 0) break;
+      const arrived = q[b + 2]!;
+      if (arrived >= acc[WARMUP]!) observe(acc, W, due - arrived);
+      due = q[b + 3]!;
+      if (due > t) break;
     }
+    if (len > 0) {
+      if (!this.lazy) this.completions.set(i, due);
+    } else this.emptied(i);
   }
 
-  private depart(s: number, q: number): void {
-    const arrived = this.slots[2 * s]!;
-    if (arrived >= this.warmup) this.response.add(this.ctx.now - arrived);
-    this.served.value++;
-    this.inSystemTW.set(--this.total);
-    if (this.respond) this.port.send(this.token[s]!, q);
+  private emptied(i: number): void {
+    if (this.lazy) return;
+    this.completions.remove(i);
+    if (this.idleMean > 0) this.scheduleIdle(i);
   }
 
-  private scheduleIdle(q: number): void {
+  /** A job of queue i, here since `arrived`, leaves at time `at`. */
+  private depart(i: number, at: number, arrived: number, token: number): void {
+    const acc = this.acc;
+    if (arrived >= acc[WARMUP]!) observe(acc, R, at - arrived);
+    acc[AREA]! += at - arrived;
+    acc[SERVED]!++;
+    acc[TOTAL]!--;
+    if (this.respond) this.port.send(token, i);
+  }
+
+  private scheduleIdle(i: number): void {
     const t = this.ctx.now + Math.round(this.rng.exponential(this.idleMean));
-    if (t <= this.idleStop) this.idleUpdates.set(q, t);
+    if (t <= this.idleStop) this.idleUpdates.set(i, t);
   }
 
-  private idleReport(q: number): void {
-    this.idleUpdates.remove(q);
-    this.port.send(report(0), q);
-    this.scheduleIdle(q);
+  private idleReport(i: number): void {
+    this.idleUpdates.remove(i);
+    this.port.send(report(0), i);
+    this.scheduleIdle(i);
   }
 
-  private command(op: number, q: number): void {
-    if (op === PROBE_LENGTH) this.port.send(report(this.qs[4 * q]!), q);
+  private command(op: number, i: number): void {
+    if (this.lazy) this.advance(i, this.ctx.now);
+    if (op === PROBE_LENGTH) this.port.send(report(this.q[8 * i]!), i);
     else if (op === PROBE_WORK) {
-      throw new SplitSimError('E_PARAMS', `${this.ctx.path}: server.bank draws job sizes when service starts, so it cannot report unfinished work; use server.queue for LL(d)`, { component: this.ctx.path });
+      throw new SplitSimError('E_PARAMS', `${this.ctx.path}: server.bank does not report unfinished work; use server.queue for LL(d)`, { component: this.ctx.path });
     } else if (op === STEAL) {
-      this.steal(q);
-      this.port.send(report(this.qs[4 * q]!), q);
+      this.steal(i);
+      this.port.send(report(this.q[8 * i]!), i);
       this.arm();
     }
   }
 
-  /** The central server takes queue q's first waiting job, else the one in service. */
-  private steal(q: number): void {
-    const qs = this.qs;
-    const len = qs[4 * q]!;
+  /** The central server takes queue i's first waiting job, else the one in service. */
+  private steal(i: number): void {
+    const len = this.q[8 * i]!;
     if (len === 0) return;
     this.stolen.value++;
-    if (len === 1) return this.finishHead(q);
-    const slots = this.slots;
-    const h = qs[4 * q + 1]!;
-    const s = slots[2 * h + 1]!;
-    slots[2 * h + 1] = slots[2 * s + 1]!;
-    if (qs[4 * q + 2] === s) qs[4 * q + 2] = h;
-    qs[4 * q] = len - 1;
-    this.depart(s, q);
-    this.release(s);
+    const now = this.ctx.now;
+    if (len === 1) {
+      this.depart(i, now, this.q[8 * i + 2]!, this.headToken(i));
+      this.shift(i);
+      return this.emptied(i);
+    }
+    const arrived = this.take(i);
+    this.depart(i, now, arrived, this.takenToken);
   }
 }
