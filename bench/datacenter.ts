@@ -14,7 +14,7 @@
 import { parseTime, toSeconds, US, type ComponentMetrics } from '@splitsim/kernel';
 import { instantiate } from '@splitsim/instantiation';
 import { runParallel, runSequential } from '@splitsim/runtime';
-import config from '../configs/datacenter.ts';
+import config, { datacenterFigures } from '../configs/datacenter.ts';
 import { benchArgs } from './args.ts';
 
 interface Figures {
@@ -27,26 +27,6 @@ interface Figures {
   events: number;
   rpcCompleted: number;
   rpcLatencyUs: number | null;
-}
-
-/** Packets received by hosts (protocol and detailed), RPCs completed and their mean latency. */
-export function datacenterFigures(metrics: readonly ComponentMetrics[]): { delivered: number; rpcCompleted: number; rpcLatency: number | null } {
-  let delivered = 0;
-  let rpcCompleted = 0;
-  let latencySum = 0;
-  let latencyCount = 0;
-  for (const m of metrics) {
-    if (!m.model.startsWith('host.')) continue;
-    const s = m.stats as Record<string, unknown>;
-    if (typeof s.rxPackets === 'number') delivered += s.rxPackets;
-    if (typeof s.rpcCompleted === 'number') rpcCompleted += s.rpcCompleted;
-    const lat = s.rpcLatency as { count: number; mean: number } | undefined;
-    if (lat && lat.count > 0) {
-      latencySum += lat.count * lat.mean;
-      latencyCount += lat.count;
-    }
-  }
-  return { delivered, rpcCompleted, rpcLatency: latencyCount > 0 ? latencySum / latencyCount : null };
 }
 
 async function runOne(name: string, until: number, sending: number, seed: number, ackEvery: number): Promise<Figures> {

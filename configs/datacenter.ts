@@ -9,7 +9,7 @@
  *   splitsim plan configs/datacenter.ts --inst cr3
  */
 import { z } from 'zod';
-import { Rng } from '@splitsim/kernel';
+import { Rng, US, type ComponentMetrics } from '@splitsim/kernel';
 import { ab, ac, balanced, cr, crK, defineConfig, manual, rs, s, type Instantiation, type ModelRule } from '@splitsim/instantiation';
 import { networkKinds, routeNetwork } from '@splitsim/models';
 import { datacenter, hostPath, System, type AppInput } from '@splitsim/system';
@@ -152,6 +152,51 @@ function halves(p: Params): Instantiation {
   };
 }
 
+export interface DatacenterFigures {
+  /** Packets received by hosts (protocol-level and detailed). */
+  delivered: number;
+  /** Payload bytes TCP handed to applications, and packets dropped or ECN-marked at switches. */
+  tcpBytes: number;
+  drops: number;
+  ecnMarks: number;
+  rpcCompleted: number;
+  /** Mean and 99th percentile RPC latency at the detailed clients (ps), null before the first. */
+  rpcLatency: number | null;
+  rpcP99: number | null;
+}
+
+/** The headline figures of a datacenter run, from its metrics. */
+export function datacenterFigures(metrics: readonly ComponentMetrics[]): DatacenterFigures {
+  const f: DatacenterFigures = { delivered: 0, tcpBytes: 0, drops: 0, ecnMarks: 0, rpcCompleted: 0, rpcLatency: null, rpcP99: null };
+  let latencySum = 0;
+  let latencyCount = 0;
+  let p99 = 0;
+  for (const m of metrics) {
+    const s = m.stats as Record<string, number | undefined>;
+    if (m.model === 'switch.packet') {
+      f.drops += s.drops ?? 0;
+      f.ecnMarks += s.ecnMarks ?? 0;
+    }
+    if (!m.model.startsWith('host.')) continue;
+    f.delivered += s.rxPackets ?? 0;
+    f.tcpBytes += s.tcpDeliveredBytes ?? 0;
+    f.rpcCompleted += s.rpcCompleted ?? 0;
+    const lat = m.stats.rpcLatency as { count: number; mean: number } | undefined;
+    const q = m.stats.rpcLatencyQuantiles as { count: number; p99: number } | undefined;
+    if (lat && lat.count > 0) {
+      latencySum += lat.count * lat.mean;
+      latencyCount += lat.count;
+    }
+    // The slowest client's p99: quantile sketches of different clients do not add up.
+    if (q && q.count > 0 && q.p99 > p99) p99 = q.p99;
+  }
+  if (latencyCount > 0) {
+    f.rpcLatency = latencySum / latencyCount;
+    f.rpcP99 = p99;
+  }
+  return f;
+}
+
 const paperPartition = (description: string, partition: Instantiation['partition']) => (_: System, p: Params) => ({ description, models: models(p), partition });
 
 export default defineConfig({
@@ -173,4 +218,16 @@ export default defineConfig({
   },
   defaultInstantiation: 'cr3',
   run: { until: '10ms', seed: 1 },
+  summary(metrics) {
+    const f = datacenterFigures(metrics);
+    const figures = [
+      { name: 'packets delivered to hosts', value: f.delivered },
+      { name: 'TCP payload delivered', value: f.tcpBytes / 1e6, unit: 'MB' },
+      { name: 'switch drops', value: f.drops },
+      { name: 'ECN marks', value: f.ecnMarks },
+      { name: 'RPCs completed', value: f.rpcCompleted },
+    ];
+    if (f.rpcLatency !== null) figures.push({ name: 'RPC latency, mean', value: f.rpcLatency / US, unit: 'µs' }, { name: 'RPC latency, p99', value: f.rpcP99! / US, unit: 'µs' });
+    return figures;
+  },
 });

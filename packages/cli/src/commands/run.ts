@@ -170,10 +170,11 @@ function report(run: RunRecord, dir: string, o: { config: string; instName: stri
     const sim = Number(run.extra.runSeconds ?? 0);
     lines.push(`  instances   ${run.plan.instances.length} (${run.extra.placement}): ${sim.toFixed(3)} s simulating after start-up (${(result.events / sim / 1e6).toFixed(2)} M/s)`);
   }
+  const width = Math.max(12, ...o.figures.map((f) => f.name.length + 2));
   for (const f of o.figures) {
     const unit = f.unit ? ` ${f.unit}` : '';
     const expected = f.expected === undefined ? '' : `   theory ${fmt(f.expected)}${unit}, error ${(((f.value - f.expected) / f.expected) * 100).toFixed(2)} %`;
-    lines.push(`  ${f.name.padEnd(14)}${fmt(f.value)}${unit}${expected}`);
+    lines.push(`  ${f.name.padEnd(width)}${fmt(f.value)}${unit}${expected}`);
   }
   lines.push(`  run directory ${dir}`);
   process.stdout.write(lines.join('\n') + '\n');
