@@ -1,6 +1,7 @@
 import type { RemoteLink } from '@splitsim/kernel';
 import { Packr } from 'msgpackr';
 import { ChannelCounters, spanNs } from './counters.ts';
+import { FlatWriter } from './flat.ts';
 import { Demux, type Inbox, type Trunk } from './trunk.ts';
 
 /** What every channel end needs to know, whatever carries its bytes. */
@@ -51,6 +52,8 @@ export abstract class ChannelEnd implements RemoteLink {
   lastSync: number;
   protected readonly inbox: Inbox;
   protected readonly packr = newPackr();
+  /** Flat references (plain objects of numbers: packets) go field by field, not through msgpackr. */
+  protected readonly flat = new FlatWriter();
 
   constructor(o: ChannelEndOptions) {
     this.channel = o.channel;

@@ -10,6 +10,10 @@
  *   word 2   f64 order = origin component id · 2^32 + seq     — NUM and REF only
  *   word 3   f64 num                                          — NUM and REF only
  *   word 4…  payload bytes (msgpackr), padded to 8            — REF only
+ *
+ * A FLAT record is a NUM record whose type word holds a shape id (type | id << 8) and whose
+ * fields follow from word 4, one f64 each (see flat.ts); a SHAPE record announces a shape, laid
+ * out like a REF with the shape id in place of the link and the keys (JSON) as its payload.
  */
 
 /** Skip to the start of the ring: the record would not fit before its end. */
@@ -22,6 +26,10 @@ export const T_NUM = 2;
 export const T_REF = 3;
 /** First record of each direction: what this end needs from its peer. */
 export const T_HELLO = 4;
+/** A message with a number and a flat reference: a shape id and one f64 per field. */
+export const T_FLAT = 5;
+/** The keys of a flat shape, before its first FLAT record. */
+export const T_SHAPE = 6;
 
 export const PAD_BYTES = 8;
 export const HELLO_BYTES = 8;
@@ -70,6 +78,32 @@ export function writeRef(v: RecordViews, off: number, link: number, time: number
   v.f64[j + 1] = time;
   v.f64[j + 2] = order;
   v.f64[j + 3] = num;
+  v.u8.set(payload, off + NUM_BYTES);
+}
+
+export function flatRecordBytes(fields: number): number {
+  return NUM_BYTES + 8 * fields;
+}
+
+/** A FLAT record's header; its fields go from f64 index (off >> 3) + 4 on. */
+export function writeFlatHeader(v: RecordViews, off: number, shape: number, link: number, time: number, order: number, num: number): void {
+  const i = off >> 2;
+  v.i32[i] = T_FLAT | (shape << 8);
+  v.i32[i + 1] = link;
+  const j = off >> 3;
+  v.f64[j + 1] = time;
+  v.f64[j + 2] = order;
+  v.f64[j + 3] = num;
+}
+
+export function writeShape(v: RecordViews, off: number, shape: number, payload: Uint8Array): void {
+  const i = off >> 2;
+  v.i32[i] = T_SHAPE | (payload.length << 8);
+  v.i32[i + 1] = shape;
+  const j = off >> 3;
+  v.f64[j + 1] = 0;
+  v.f64[j + 2] = 0;
+  v.f64[j + 3] = 0;
   v.u8.set(payload, off + NUM_BYTES);
 }
 

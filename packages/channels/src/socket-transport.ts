@@ -2,7 +2,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { SplitSimError } from '@splitsim/kernel';
 import { ChannelEnd, type ChannelEndOptions } from './channel-end.ts';
 import {
-  HELLO_BYTES, HELLO_NEEDS_PROMISES, MAX_PAYLOAD, NUM_BYTES, RecordViews, SYNC_BYTES, refRecordBytes, writeHello, writeNum, writeRef, writeSync,
+  HELLO_BYTES, HELLO_NEEDS_PROMISES, MAX_PAYLOAD, NUM_BYTES, RecordViews, SYNC_BYTES, flatRecordBytes, refRecordBytes, writeFlatHeader, writeHello, writeNum, writeRef, writeShape, writeSync,
 } from './records.ts';
 
 /**
@@ -54,7 +54,14 @@ export class SocketChannelEnd extends ChannelEnd {
   }
 
   send(link: number, time: number, order: number, num: number, ref: unknown): void {
-    if (ref !== undefined) {
+    const flat = this.flat;
+    if (ref !== undefined && (flat.matches(ref) || this.adoptFlat(ref))) {
+      const bytes = flatRecordBytes(flat.keys.length);
+      const off = this.room(bytes);
+      writeFlatHeader(this.out, off, flat.id, link, time, order, num);
+      flat.write(ref, this.out.f64, (off >> 3) + 4);
+      this.outUsed += bytes;
+    } else if (ref !== undefined) {
       const payload = this.packr.pack(ref);
       if (payload.length > MAX_PAYLOAD) {
         throw new SplitSimError('E_CHANNEL', `channel ${this.name}: a message reference of ${payload.length} bytes is over the ${MAX_PAYLOAD}-byte limit`, { channel: this.name });
@@ -69,6 +76,19 @@ export class SocketChannelEnd extends ChannelEnd {
     this.lastSentAt = this.inbox.now;
     this.sent++;
     if (this.outUsed >= FRAME_BYTES) this.flush();
+  }
+
+  /** Makes ref's shape current if it is flat, announcing a new one; false if it is not flat. */
+  private adoptFlat(ref: unknown): boolean {
+    const a = this.flat.adopt(ref);
+    if (a === 'no') return false;
+    if (a === 'new') {
+      const payload = this.flat.announcement();
+      const bytes = refRecordBytes(payload.length);
+      writeShape(this.out, this.room(bytes), this.flat.id, payload);
+      this.outUsed += bytes;
+    }
+    return true;
   }
 
   hello(needsPromises: boolean): void {

@@ -108,6 +108,7 @@ test('socket ends carry batched frames of messages, references and syncs, split 
     for (let i = 0; i < n; i++) {
       ca.now = i;
       if (i % 1000 === 7) a.send(0, i + 1000, i, i, { i, s: 'x'.repeat(i % 50) });
+      else if (i % 10 === 3) a.send(0, i + 1000, i, i, { dst: i, size: 1538, sent: i / 3 });
       else a.send(0, i + 1000, i, i, undefined);
     }
     a.sync(n + 5000, n + 4000);
@@ -116,7 +117,7 @@ test('socket ends carry batched frames of messages, references and syncs, split 
       b.poll();
     }
     assert.equal(got.length, n);
-    got.forEach((g, i) => assert.deepEqual(g, i % 1000 === 7 ? { i, s: 'x'.repeat(i % 50) } : i));
+    got.forEach((g, i) => assert.deepEqual(g, i % 1000 === 7 ? { i, s: 'x'.repeat(i % 50) } : i % 10 === 3 ? { dst: i, size: 1538, sent: i / 3 } : i));
     assert.equal(b.demux.dataIn, n);
     a.close();
     b.close();

@@ -1,7 +1,7 @@
 import { ChannelEnd, type ChannelEndOptions } from './channel-end.ts';
 import { spanNs } from './counters.ts';
 import type { Doorbell } from './doorbell.ts';
-import { HELLO_BYTES, HELLO_NEEDS_PROMISES, MAX_PAYLOAD, NUM_BYTES, SYNC_BYTES, T_NUM, refRecordBytes, writeHello, writeRef, writeSync } from './records.ts';
+import { HELLO_BYTES, HELLO_NEEDS_PROMISES, MAX_PAYLOAD, NUM_BYTES, SYNC_BYTES, T_NUM, flatRecordBytes, refRecordBytes, writeFlatHeader, writeHello, writeRef, writeShape, writeSync } from './records.ts';
 import { RingReader, RingWriter } from './ring.ts';
 import { SplitSimError } from '@splitsim/kernel';
 
@@ -70,6 +70,20 @@ export class RingChannelEnd extends ChannelEnd {
   }
 
   private sendRef(link: number, time: number, order: number, num: number, ref: unknown): void {
+    const flat = this.flat;
+    if (flat.matches(ref) || this.adoptFlat(ref)) {
+      // Like a number message: field stores, published with the batch.
+      const bytes = flatRecordBytes(flat.keys.length);
+      const out = this.out;
+      const off = out.reserve(bytes);
+      writeFlatHeader(out.v, off, flat.id, link, time, order, num);
+      flat.write(ref, out.v.f64, (off >> 3) + 4);
+      out.commit(bytes);
+      this.lastSentAt = this.inbox.now;
+      this.sent++;
+      if ((out.pos & PUBLISH_MASK) < bytes) this.publish();
+      return;
+    }
     const payload = this.packr.pack(ref);
     if (payload.length > MAX_PAYLOAD) {
       throw new SplitSimError('E_CHANNEL', `channel ${this.name}: a message reference of ${payload.length} bytes is over the ${MAX_PAYLOAD}-byte limit`, { channel: this.name });
@@ -82,6 +96,20 @@ export class RingChannelEnd extends ChannelEnd {
     this.lastSentAt = this.inbox.now;
     this.sent++;
     this.publish();
+  }
+
+  /** Makes ref's shape current if it is flat, announcing a new one; false if it is not flat. */
+  private adoptFlat(ref: unknown): boolean {
+    const a = this.flat.adopt(ref);
+    if (a === 'no') return false;
+    if (a === 'new') {
+      const payload = this.flat.announcement();
+      const bytes = refRecordBytes(payload.length);
+      const off = this.out.reserve(bytes);
+      writeShape(this.out.v, off, this.flat.id, payload);
+      this.out.commit(bytes);
+    }
+    return true;
   }
 
   hello(needsPromises: boolean): void {

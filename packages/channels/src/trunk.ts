@@ -1,6 +1,7 @@
 import { formatTime, SplitSimError } from '@splitsim/kernel';
+import { FlatShapes } from './flat.ts';
 import {
-  HELLO_NEEDS_PROMISES, NUM_BYTES, RecordViews, SYNC_BYTES, HELLO_BYTES, T_HELLO, T_NUM, T_PAD, T_REF, T_SYNC, refRecordBytes,
+  HELLO_NEEDS_PROMISES, NUM_BYTES, RecordViews, SYNC_BYTES, HELLO_BYTES, T_FLAT, T_HELLO, T_NUM, T_PAD, T_REF, T_SHAPE, T_SYNC, flatRecordBytes, refRecordBytes,
 } from './records.ts';
 
 /** Where inbound messages go: the instance's engine satisfies it. */
@@ -60,6 +61,8 @@ export class Demux {
   records = 0;
   /** From the peer's HELLO: whether it receives on this channel, so wants our promises. */
   peerNeedsPromises = true;
+  /** Shapes of flat references the peer announced. */
+  private readonly shapes = new FlatShapes();
 
   constructor(
     private readonly trunk: Trunk,
@@ -133,7 +136,7 @@ export class Demux {
   read(v: RecordViews, off: number): number {
     const word = v.i32[off >> 2]!;
     const type = word & 0xff;
-    if (type === T_NUM || type === T_REF) {
+    if (type === T_NUM || type === T_REF || type === T_FLAT) {
       const link = v.i32[(off >> 2) + 1]!;
       const j = off >> 3;
       const time = v.f64[j + 1]!;
@@ -149,6 +152,12 @@ export class Demux {
         const len = word >>> 8;
         ref = this.unpack(v.u8.subarray(off + NUM_BYTES, off + NUM_BYTES + len));
         size = refRecordBytes(len);
+      } else if (type === T_FLAT) {
+        const shape = word >>> 8;
+        const reader = this.shapes.readers[shape];
+        if (reader === undefined) throw new SplitSimError('E_CHANNEL', `channel ${this.channelName}: a flat record of shape ${shape}, which was never announced`, { channel: this.channelName });
+        ref = reader(v.f64, j + 4);
+        size = flatRecordBytes(this.shapes.sizes[shape]!);
       }
       this.inbox.deliver(time, order, handler, num, ref);
       const implied = time - this.trunk.latency[link]! + this.lookahead;
@@ -162,6 +171,13 @@ export class Demux {
       if (p > this.promise) this.promise = p;
       this.records++;
       return SYNC_BYTES;
+    }
+    if (type === T_SHAPE) {
+      const len = word >>> 8;
+      const problem = this.shapes.announce(v.i32[(off >> 2) + 1]!, v.u8.subarray(off + NUM_BYTES, off + NUM_BYTES + len));
+      if (problem !== null) throw new SplitSimError('E_CHANNEL', `channel ${this.channelName}: ${problem}`, { channel: this.channelName });
+      this.records++;
+      return refRecordBytes(len);
     }
     if (type === T_PAD) return 0;
     if (type === T_HELLO) {
