@@ -139,16 +139,19 @@ function custom(p: Params): Instantiation {
 }
 
 /**
- * Two instances, one per core of a small machine: the core switch with the first blocks, the
- * other blocks apart (blocks split as evenly as they go, the core counting for the odd one).
+ * Two instances, one per core of a small machine: the switches with the first 40 % of the racks,
+ * the other racks apart. The switches carry every packet that leaves a rack, about as much work
+ * as a fifth of the racks at 30 % sending: the WTPG of a half-and-half split by racks named the
+ * switches' instance (1.5× the other's work), one with 30 % of the racks named the other.
  */
 function halves(p: Params): Instantiation {
-  const first = Math.floor(p.blocks / 2);
-  const blocks = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `block${from + i}/**`);
+  const racks: string[] = [];
+  for (let b = 0; b < p.blocks; b++) for (let r = 0; r < p.racksPerBlock; r++) racks.push(`block${b}/rack${r}/**`);
+  const first = Math.round(racks.length * 0.4);
   return {
-    description: 'two instances: the core with the first half of the blocks, the other half',
+    description: 'two instances: the switches with 40 % of the racks, the other racks',
     models: models(p),
-    partition: manual({ a: ['core', ...blocks(0, first)], b: blocks(first, p.blocks) }),
+    partition: manual({ a: ['core', '*/agg', ...racks.slice(0, first)], b: racks.slice(first) }),
   };
 }
 
