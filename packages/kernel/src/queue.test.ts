@@ -68,3 +68,37 @@ test('carries references and releases them when popped', () => {
   assert.equal(q.size, 0);
   assert.equal(q.peekTime(), Infinity);
 });
+
+test('keeps exact order across its two tiers: far-future events mixed with near ones, ties at every horizon', () => {
+  // About a hundred pending far-future wake-ups (as a hyperscale run's server banks) split the
+  // queue into tiers; near events are mostly a few ps ahead, and times are multiples of 4 so that
+  // ties, also with events moved over from the far heap, are frequent.
+  for (const seed of [1, 2, 3]) {
+    const rng = new Rng(seed, 0);
+    const q = new EventQueue(8);
+    const reference: Array<[number, number, number]> = [];
+    let seq = 0;
+    let now = 0;
+    const push = (delay: number, step: number) => {
+      const time = now + 4 * Math.floor(delay / 4);
+      const order = rng.int(4) * ORDER_BASE + seq++;
+      q.push(time, order, 0, step, undefined);
+      reference.push([time, order, step]);
+    };
+    for (let i = 0; i < 120; i++) push(rng.int(1 << 20), -1);
+    for (let step = 0; step < 30000; step++) {
+      if (reference.length < 110 || rng.next() < 0.5) push(rng.next() < 0.02 ? rng.int(1 << 20) : rng.int(rng.next() < 0.5 ? 8 : 200), step);
+      else {
+        reference.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        const expected = reference.shift()!;
+        q.pop();
+        assert.deepEqual([q.time, q.order, q.num], expected);
+        now = q.time;
+      }
+      assert.equal(q.size, reference.length);
+      assert.equal(q.peekTime(), Math.min(...reference.map((e) => e[0])));
+    }
+    reference.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    assert.deepEqual(drain(q), reference);
+  }
+});
