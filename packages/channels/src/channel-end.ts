@@ -146,6 +146,17 @@ export abstract class ChannelEnd implements RemoteLink {
     return n;
   }
 
+  /**
+   * Makes ref's shape the flat writer's current one if ref is flat, announcing a new shape to
+   * the peer first; false if ref is not flat (it goes through msgpackr).
+   */
+  protected adoptFlat(ref: unknown): boolean {
+    const a = this.flat.adopt(ref);
+    if (a === 'no') return false;
+    if (a === 'new') this.writeShape(this.flat.id, this.flat.announcement());
+    return true;
+  }
+
   /** Cut ports send through this (Port.remote): one message of a link, at its delivery time. */
   abstract send(link: number, time: number, order: number, num: number, ref: unknown): void;
   /** True if records have arrived that poll() has not read. */
@@ -155,6 +166,8 @@ export abstract class ChannelEnd implements RemoteLink {
   /** Releases the transport (socket, server); idempotent. */
   abstract close(): void;
   protected abstract writeSync(promise: number): void;
+  /** Writes a SHAPE record announcing flat shape `id` (its keys as `payload`). */
+  protected abstract writeShape(id: number, payload: Uint8Array): void;
   /** Makes written records visible to the peer. */
   protected abstract publish(): void;
   /** True if records were written and not yet published. */

@@ -78,17 +78,10 @@ export class SocketChannelEnd extends ChannelEnd {
     if (this.outUsed >= FRAME_BYTES) this.flush();
   }
 
-  /** Makes ref's shape current if it is flat, announcing a new one; false if it is not flat. */
-  private adoptFlat(ref: unknown): boolean {
-    const a = this.flat.adopt(ref);
-    if (a === 'no') return false;
-    if (a === 'new') {
-      const payload = this.flat.announcement();
-      const bytes = refRecordBytes(payload.length);
-      writeShape(this.out, this.room(bytes), this.flat.id, payload);
-      this.outUsed += bytes;
-    }
-    return true;
+  protected writeShape(id: number, payload: Uint8Array): void {
+    const bytes = refRecordBytes(payload.length);
+    writeShape(this.out, this.room(bytes), id, payload);
+    this.outUsed += bytes;
   }
 
   hello(needsPromises: boolean): void {

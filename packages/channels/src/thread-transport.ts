@@ -98,18 +98,11 @@ export class RingChannelEnd extends ChannelEnd {
     this.publish();
   }
 
-  /** Makes ref's shape current if it is flat, announcing a new one; false if it is not flat. */
-  private adoptFlat(ref: unknown): boolean {
-    const a = this.flat.adopt(ref);
-    if (a === 'no') return false;
-    if (a === 'new') {
-      const payload = this.flat.announcement();
-      const bytes = refRecordBytes(payload.length);
-      const off = this.out.reserve(bytes);
-      writeShape(this.out.v, off, this.flat.id, payload);
-      this.out.commit(bytes);
-    }
-    return true;
+  protected writeShape(id: number, payload: Uint8Array): void {
+    const bytes = refRecordBytes(payload.length);
+    const off = this.out.reserve(bytes);
+    writeShape(this.out.v, off, id, payload);
+    this.out.commit(bytes);
   }
 
   hello(needsPromises: boolean): void {
