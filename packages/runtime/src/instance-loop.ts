@@ -220,7 +220,8 @@ export class InstanceLoop {
     if (!ready) {
       // Park; but not longer than it takes to become stuck, and tell the orchestrator only then:
       // instances running side by side park for a few µs at every turn, and a report each time
-      // (a postMessage, and a decision on the main thread) cost them a third of their time.
+      // (a postMessage, and a decision on the main thread) showed as 5.9 % of such an instance's
+      // profile samples in postMessage alone (datacenter `halves`, 2026-11-23).
       let ms = Math.max(1, Math.min(PARK_MS, this.nextSampleMs - performance.now()));
       if (this.state === RUNNING) {
         const stuckFor = spanNs() - this.stuckSince;
