@@ -4,7 +4,9 @@
  * sifting reads contiguous memory and never the payloads. Plain functions over the arrays rather
  * than a heap class, so that the two tiers can swap arrays and the queue reads them straight from
  * its own fields. The queue's near-heap push and pop carry their own copies of these loops (its
- * hot path); these serve the far heap and the moves between tiers.
+ * hot path); these serve the far heap and the moves between tiers. Calling these from the hot
+ * path instead cost M/M/c about 5 % (9 alternated runs of `bench mmc`, 2026-11-23: median
+ * 13.1 M against 13.8 M events/s; whole process 1.045×), so the copies stay.
  */
 
 /** Inserts (time, order, slot) into a heap of `n` entries; the arrays must have room for n + 1. */
