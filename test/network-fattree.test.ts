@@ -66,6 +66,30 @@ test('determinism: the fat tree cut into parallel instances gives the same metri
   assert.equal(JSON.stringify(r.metrics), reference);
 });
 
+test('rack workload cut by pod: every cut link is silent both ways, and threads and processes give the same metrics', async () => {
+  const until = 100 * US;
+  const reference = JSON.stringify(runSequential(plan('single'), { until }).metrics);
+  const cut = plan('byPod');
+  const cutLinks = cut.links.filter((l) => l.channel !== null);
+  assert.ok(cutLinks.length > 0);
+  // No packet leaves its rack, so the instances share no traffic and ask each other for no promises.
+  assert.ok(cutLinks.every((l) => l.silent === 'both'), JSON.stringify(cutLinks.map((l) => l.silent)));
+  for (const placement of ['thread', 'process'] as const) {
+    const r = await runParallel(cut, { until, placement });
+    assert.equal(r.status, 'completed', placement);
+    assert.equal(JSON.stringify(r.metrics), reference, placement);
+  }
+});
+
+test('a message from an end the plan marks silent fails the run, naming the port', async () => {
+  const cut = plan('linear', { workload: 'perm', instances: 2 });
+  // Perm traffic crosses the cut; claim it does not.
+  const lying = { ...cut, links: cut.links.map((l) => (l.channel === null ? l : { ...l, silent: 'both' as const })) };
+  const r = await runParallel(lying, { until: 100 * US });
+  assert.equal(r.status, 'failed');
+  assert.match(r.failure!.message, /: \S+\.p\d+ sent a message on its cut link \(channel i0↔i1\), but the plan marks this end silent/);
+});
+
 test('determinism: detailed hosts and NICs in instances of their own (PCI links cut) change nothing', async () => {
   const until = 50 * US;
   const p = mixed.params.parse({ detailed: 10 });

@@ -81,7 +81,7 @@ test('datacenter cr3: the plan, or every model that is not installed, named at o
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^datacenter\/cr3: 35 components in 3 instances, 2 channels\n/);
     assert.match(r.stdout, /\ninstances\n +# +name +placement +components +by kind\n +0 +core +thread +3 +switch 3\n +1 +racks0-2 +thread +16 +host 12, switch 3, nic 1\n/);
-    assert.match(r.stdout, /\nchannels\n +# +name +links +lookahead +sync interval\n +0 +core↔racks0-2 +3 +500ns +500ns\n/);
+    assert.match(r.stdout, /\nchannels\n +# +name +links +lookahead +sync interval +traffic\n +0 +core↔racks0-2 +3 +500ns +500ns +both ways\n/);
     assert.match(r.stdout, /\ntotals\n {2}components {2}35 \(host 24, switch 9, nic 2\)\n {2}models {6}switch\.packet 9, host\.protocol 22, host\.detailed 2, nic\.detailed 2\n {2}links {7}34, 6 cut\n/);
   } else {
     assert.equal(r.code, 2);

@@ -62,6 +62,7 @@ export function buildChannels(
     if (l.bandwidth !== undefined) link.bandwidth = l.bandwidth;
     const kind = linkKinds[l.id];
     if (kind !== undefined) link.kind = kind;
+    if (l.silent !== undefined) link.silent = l.silent;
     return link;
   });
   for (const ch of channels) ch.syncInterval = syncInterval(ch, groups, sync, problems);

@@ -38,5 +38,5 @@ test('the summary counts components by kind and placement, cut links and lookahe
     channels: 3,
     minLookahead: 500_000,
   });
-  assert.deepEqual(s.channels[0], { id: 0, name: 'core↔racks0-1', links: 2, lookahead: 500_000, syncInterval: 500_000 });
+  assert.deepEqual(s.channels[0], { id: 0, name: 'core↔racks0-1', links: 2, lookahead: 500_000, syncInterval: 500_000, carriesAB: true, carriesBA: true });
 });

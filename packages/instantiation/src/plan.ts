@@ -42,6 +42,8 @@ export const planLinkSchema = z
     kind: z.enum(['network', 'pci']).optional(),
     /** The channel that carries it when the partition cuts it, else null. */
     channel: id.nullable(),
+    /** Ends that never send on it (the system's traffic analysis says): no promises from them. */
+    silent: z.enum(['a', 'b', 'both']).optional(),
   })
   .strict();
 

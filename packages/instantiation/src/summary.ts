@@ -18,6 +18,12 @@ export interface ChannelSummary {
   /** Picoseconds. */
   lookahead: number;
   syncInterval: number;
+  /**
+   * Whether messages may flow from instance a to b, and from b to a: false where every link's
+   * sending end that way is silent (the system's traffic analysis), so no promises flow that way.
+   */
+  carriesAB: boolean;
+  carriesBA: boolean;
 }
 
 export interface PlanSummary {
@@ -58,7 +64,18 @@ export function summarizePlan(plan: Plan): PlanSummary {
     byKind: tally(inst.components.map((id) => plan.components[id]!.kind)),
     byModel: tally(inst.components.map((id) => plan.components[id]!.model)),
   }));
-  const channels = plan.channels.map((ch) => ({ id: ch.id, name: ch.name, links: ch.links.length, lookahead: ch.lookahead, syncInterval: ch.syncInterval }));
+  const instanceOf = new Map<number, number>();
+  for (const inst of plan.instances) for (const c of inst.components) instanceOf.set(c, inst.id);
+  const channels = plan.channels.map((ch) => {
+    // A link may send from instance `from` unless the end it holds there is silent.
+    const sends = (from: number): boolean =>
+      ch.links.some((id) => {
+        const l = plan.links[id]!;
+        const end = instanceOf.get(l.a.component) === from ? 'a' : 'b';
+        return l.silent !== 'both' && l.silent !== end;
+      });
+    return { id: ch.id, name: ch.name, links: ch.links.length, lookahead: ch.lookahead, syncInterval: ch.syncInterval, carriesAB: sends(ch.a), carriesBA: sends(ch.b) };
+  });
   return {
     config: plan.config,
     instantiation: plan.instantiation,

@@ -8,8 +8,10 @@ export interface CutLinkEnd {
   channel: number;
   /** This instance's port on the link. */
   port: Port;
-  /** Handler id inbound messages are delivered to (the port's receiver), or -1 if it only sends. */
+  /** Handler id inbound messages are delivered to (the port's receiver), or -1 if nothing arrives: it only sends, or the peer's end is silent. */
   handler: number;
+  /** This end never sends (the plan's link says so); a send fails the run. */
+  silent: boolean;
 }
 
 export interface BuiltInstance {
@@ -52,7 +54,9 @@ export function buildInstance(plan: Plan, instanceId: number, log?: (line: strin
       const port = portOf(end.component, end.port);
       port.latency = l.latency;
       port.link = l.id;
-      cut.set(l.id, { link: l.id, channel: l.channel!, port, handler: port.handler });
+      const silent = l.silent === 'both' || l.silent === (aLocal ? 'a' : 'b');
+      const peerSilent = l.silent === 'both' || l.silent === (aLocal ? 'b' : 'a');
+      cut.set(l.id, { link: l.id, channel: l.channel!, port, handler: peerSilent ? -1 : port.handler, silent });
     }
   }
   return { engine, cut };

@@ -2,7 +2,7 @@ import type { Server, Socket } from 'node:net';
 import {
   connectChannel, listenChannel, RingChannelEnd, SocketChannelEnd, Trunk, type ChannelEnd, type ChannelEndOptions,
 } from '@splitsim/channels';
-import { SplitSimError, type Engine } from '@splitsim/kernel';
+import { SplitSimError, type Engine, type RemoteLink } from '@splitsim/kernel';
 import type { Plan } from '@splitsim/instantiation';
 import type { CutLinkEnd } from './build-instance.ts';
 import { ControlBlock, type ChannelSpec } from './control.ts';
@@ -67,7 +67,7 @@ export class InstanceChannels {
     for (const c of this.cut.values()) {
       const end = byChannel.get(c.channel);
       if (!end) throw new SplitSimError('E_CHANNEL', `${c.port.ctx.path}.${c.port.name}: its link is cut onto channel ${c.channel}, which this instance was not given`, { link: c.link });
-      c.port.remote = end;
+      c.port.remote = c.silent ? new SilentEnd(`${c.port.ctx.path}.${c.port.name}`, this.plan.channels[c.channel]!.name) : end;
     }
   }
 
@@ -83,5 +83,25 @@ export class InstanceChannels {
     }
     const peer = this.plan.instances[ch.a === this.instance ? ch.b : ch.a]!.name;
     return { channel, name: ch.name, peer, lookahead: ch.lookahead, syncInterval: ch.syncInterval, trunk: this.trunk, inbox: this.engine };
+  }
+}
+
+/**
+ * Where a silent end's port sends: the plan says it never does (the traffic analysis found no
+ * route through it), so the peer asks it for no promises, and a message now could arrive in the
+ * peer's past. Fail the run instead, naming the port.
+ */
+class SilentEnd implements RemoteLink {
+  constructor(
+    private readonly port: string,
+    private readonly channel: string,
+  ) {}
+
+  send(): void {
+    throw new SplitSimError(
+      'E_CHANNEL',
+      `${this.port} sent a message on its cut link (channel ${this.channel}), but the plan marks this end silent: the traffic analysis (routeNetwork) found no application's route through it. A model sends where its declared applications and routes do not lead; route the system again after changing applications, or report the model`,
+      { port: this.port },
+    );
   }
 }

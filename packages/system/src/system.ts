@@ -43,6 +43,11 @@ export interface LinkDecl {
   readonly noCut: boolean;
   /** As given in the options; `system.resolve().linkKinds` has the kind the ports imply. */
   readonly kind?: LinkKind;
+  /**
+   * Ends that never send on this link, where an analysis of the traffic proved it (the network
+   * models' routeNetwork does): the runtime then asks no promises of them when the link is cut.
+   */
+  readonly silent?: 'a' | 'b' | 'both';
 }
 
 const linkOptions = z

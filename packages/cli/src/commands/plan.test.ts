@@ -19,9 +19,9 @@ instances
   2  racks3-5  remote:far          15  host 12, switch 3
 
 channels
-  #  name           links  lookahead  sync interval
-  0  core↔racks0-2      3  500ns      500ns
-  1  core↔racks3-5      3  500ns      500ns
+  #  name           links  lookahead  sync interval  traffic
+  0  core↔racks0-2      3  500ns      500ns          both ways
+  1  core↔racks3-5      3  500ns      500ns          both ways
 
 totals
   components  33 (host 24, switch 9)

@@ -73,7 +73,8 @@ export function describePlan(plan: Plan): string {
   lines.push('', 'channels');
   if (s.channels.length === 0) lines.push('  (none: nothing is cut)');
   else {
-    lines.push(...table(['#', 'name', 'links', 'lookahead', 'sync interval'], s.channels.map((c) => [String(c.id), c.name, String(c.links), formatTime(c.lookahead), formatTime(c.syncInterval)]), [true, false, true, false, false]));
+    const traffic = (c: (typeof s.channels)[number]): string => (c.carriesAB && c.carriesBA ? 'both ways' : c.carriesAB ? 'a→b only' : c.carriesBA ? 'b→a only' : 'none');
+    lines.push(...table(['#', 'name', 'links', 'lookahead', 'sync interval', 'traffic'], s.channels.map((c) => [String(c.id), c.name, String(c.links), formatTime(c.lookahead), formatTime(c.syncInterval), traffic(c)]), [true, false, true, false, false, false]));
   }
   const models = [...new Set(plan.components.map((c) => c.model))].map((m): [string, number] => [m, plan.components.filter((c) => c.model === m).length]);
   lines.push('', 'totals');

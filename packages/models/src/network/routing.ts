@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SplitSimError } from '@splitsim/kernel';
 import { builtinKinds, defineKind, type KindSpec } from '@splitsim/system';
+import { silentLinks } from './silent-links.ts';
 
 /**
  * Routes as plain data. A model sees only its own params and ports, so the topology-wide facts a
@@ -13,6 +14,10 @@ import { builtinKinds, defineKind, type KindSpec } from '@splitsim/system';
  *   address, the set of its ports on a shortest path (several ports: ECMP, the switch picks one
  *   by hashing the flow);
  * - every NIC gets the bandwidth of its network link.
+ *
+ * - every link between switches, hosts and NICs whose ends never send (no application's route
+ *   leads through them that way) gets `silent` (see silent-links.ts), so that the runtime asks
+ *   no promises of those ends.
  *
  * It is a pure function of the system, so every instance of every partition sees the same
  * tables. Configs call it after building the topology and before instantiating:
@@ -94,9 +99,13 @@ export interface RouteSummary {
   addresses: Map<string, number>;
   hosts: number;
   switches: number;
+  /** Links with at least one end that never sends. */
+  silentLinks: number;
 }
 
 const PORT_NAME = /^p(\d+)$/;
+/** Application types whose packets go one way only: the receiver never answers. */
+const ONE_WAY = new Set(['udp-cbr', 'udp-poisson']);
 
 export function switchPortIndex(name: string): number {
   const m = PORT_NAME.exec(name);
@@ -205,6 +214,7 @@ export function routeNetwork(system: RoutedSystem, options: RouteOptions = {}): 
     return toSwitch > 0 ? toSwitch : any;
   };
 
+  const flows: Array<{ src: number; dst: number; twoWay: boolean }> = [];
   for (const c of comps) {
     if (isSwitch[c.id]) {
       const g = groups.get(c.id)!;
@@ -216,7 +226,10 @@ export function routeNetwork(system: RoutedSystem, options: RouteOptions = {}): 
           if (typeof target !== 'string') continue;
           const a = addresses.get(target);
           if (a === undefined) problems.push(`${c.path}: application ${String(app.type)} names "${target}", which is not a host (${hostKindsText(hostKinds)})`);
-          else peers[target] = a;
+          else {
+            peers[target] = a;
+            flows.push({ src: c.id, dst: hosts[a]!, twoWay: !ONE_WAY.has(String(app.type)) });
+          }
         }
       }
       const rate = networkRate(c.id);
@@ -240,7 +253,13 @@ export function routeNetwork(system: RoutedSystem, options: RouteOptions = {}): 
   if (problems.length > 0) {
     throw new SplitSimError('E_CONFIG', `routeNetwork: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems });
   }
-  return { addresses, hosts: hosts.length, switches: groups.size };
+  const silence = silentLinks({ components: comps, links: system.links, isSwitch, isHost, isNic: comps.map((c) => nicKinds.has(c.kind)), flows, switchPortIndex });
+  system.links.forEach((l, i) => {
+    const link = l as { silent?: unknown };
+    if (silence[i]) link.silent = silence[i];
+    else delete link.silent;
+  });
+  return { addresses, hosts: hosts.length, switches: groups.size, silentLinks: silence.filter((x) => x !== null).length };
 }
 
 /**
