@@ -4,9 +4,11 @@
  * The fat tree of configs/fattree.ts built exactly as `splitsim run` builds it (system →
  * routing → instantiation → plan → engine) and timed from the first event to the last; setup is
  * not timed; a parallel run (--instances n > 1, racks dealt over n instances) is timed from its
- * start signal, after the instances are up. Reports packets delivered to the sinks, packets delivered per wall second and
- * simulated seconds per wall second (median over the counted rounds, after warm-up rounds that
- * let the JIT settle).
+ * start signal, after the instances are up. Reports packets delivered to the sinks, packets
+ * delivered per wall second and simulated seconds per wall second (median over the counted
+ * rounds, after warm-up rounds that let the JIT settle). A parallel run's workers are new each
+ * round, so their JIT starts cold (about 0.1 s of a 20 ms run): give scaling runs a longer
+ * --duration (200ms).
  */
 import { parseTime, toSeconds, type ComponentMetrics } from '@splitsim/kernel';
 import { instantiate, type Group, type PartitionFn } from '@splitsim/instantiation';
