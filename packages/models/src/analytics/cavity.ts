@@ -110,20 +110,23 @@ function finish(policy: CavityResult['policy'], level: number, rate: number, max
   return { policy, level, rate, maxQueueLength: maxQ, queueLength: dist, meanQueueLength: mean, meanResponse: lambda > 0 ? mean / lambda : 0 };
 }
 
-/** Two estimate blocks, e = L and e = L + 1, for push and pull. */
-function estimateChain(
-  L: number,
-  ph: Ph,
-  extra: (g: Generator, at: (e: 0 | 1, q: number, i: number) => number, fill: (from: number, keep: number) => void) => void,
-  a: number,
-): Solved {
+type Fill = (from: number, keepPhase: number) => void;
+/** What push and pull add to the common transitions out of state s = (e, q, phase i): how updates arrive. */
+type Update = (g: Generator, s: number, e: 0 | 1, q: number, i: number, fill: Fill) => void;
+
+/**
+ * Two estimate blocks, e = L and e = L + 1, for push and pull. A completion keeps the estimate
+ * with probability `stay` (push: 1, pull: 1 - p); `update` adds the rest. Each row is written
+ * only while its own state is visited, in the order phase change, arrival, completion, update.
+ */
+function estimateChain(L: number, ph: Ph, a: number, stay: number, update: Update): Solved {
   const n = ph.n;
   const base = [0, Levels.size(L, n)] as const;
   const size = base[1] + Levels.size(L + 1, n);
   const g = new Generator(size);
   const at = (e: 0 | 1, q: number, i: number) => (q === 0 ? base[e] : Levels.busy(base[e], q, i, n));
   // Jump to (L, L): keep the phase in service when the queue was busy, else start a fresh job.
-  const fill = (from: number, keepPhase: number) => {
+  const fill: Fill = (from, keepPhase) => {
     if (L === 0) g.add(from, base[0], 1);
     else if (keepPhase >= 0) g.add(from, at(0, L, keepPhase), 1);
     else g.addFresh(from, at(0, L, 0), 1, ph);
@@ -140,10 +143,16 @@ function estimateChain(
           if (q === 0) g.addFresh(s, at(1, 1, 0), a, ph);
           else g.add(s, at(1, q + 1, i), a);
         }
+        if (q > 0) {
+          // Completion without an update: the next job (if any) starts a fresh phase; the estimate stays.
+          const rate = ph.exit[i]! * stay;
+          if (q === 1) g.add(s, at(e, 0, 0), rate);
+          else g.addFresh(s, at(e, q - 1, 0), rate, ph);
+        }
+        update(g, s, e, q, i, fill);
       }
     }
   }
-  extra(g, at, fill);
   const pi = stationary(g.done());
   const dist = new Float64Array(L + 2);
   for (const e of [0, 1] as const) {
@@ -153,7 +162,7 @@ function estimateChain(
 }
 
 /** Scales a row of unit fill transitions: fill() writes rate 1, we need rate r. */
-function scaledFill(g: Generator, fill: (from: number, keep: number) => void, from: number, keep: number, rate: number): void {
+function scaledFill(g: Generator, fill: Fill, from: number, keep: number, rate: number): void {
   if (rate === 0) return;
   const before = Float64Array.from(g.q[from]!);
   fill(from, keep);
@@ -162,56 +171,15 @@ function scaledFill(g: Generator, fill: (from: number, keep: number) => void, fr
 }
 
 function pushChain(L: number, a: number, delta: number, ph: Ph): Solved {
-  const n = ph.n;
-  return estimateChain(
-    L,
-    ph,
-    (g, at, fill) => {
-      for (const e of [0, 1] as const) {
-        for (let q = 0; q <= L + e; q++) {
-          for (let i = 0; i < (q === 0 ? 1 : n); i++) {
-            const s = at(e, q, i);
-            if (q > 0) {
-              // Completion: the next job (if any) starts a fresh phase; the estimate stays.
-              const rate = ph.exit[i]!;
-              if (q === 1) g.add(s, at(e, 0, 0), rate);
-              else g.addFresh(s, at(e, q - 1, 0), rate, ph);
-            }
-            // Probe: the estimate becomes the true length, and a length below L is filled to L at once.
-            if (q <= L && !(e === 0 && q === L)) scaledFill(g, fill, s, q === 0 ? -1 : i, delta);
-          }
-        }
-      }
-    },
-    a,
-  );
+  return estimateChain(L, ph, a, 1, (g, s, e, q, i, fill) => {
+    // Probe: the estimate becomes the true length, and a length below L is filled to L at once.
+    if (q <= L && !(e === 0 && q === L)) scaledFill(g, fill, s, q === 0 ? -1 : i, delta);
+  });
 }
 
 function pullChain(L: number, a: number, p: number, r: number, ph: Ph): Solved {
-  const n = ph.n;
-  return estimateChain(
-    L,
-    ph,
-    (g, at, fill) => {
-      for (const e of [0, 1] as const) {
-        for (let q = 0; q <= L + e; q++) {
-          for (let i = 0; i < (q === 0 ? 1 : n); i++) {
-            const s = at(e, q, i);
-            if (q > 0) {
-              const rate = ph.exit[i]!;
-              // Without an update the estimate stays; with one (probability p) it is reset and filled to L.
-              if (q === 1) g.add(s, at(e, 0, 0), rate * (1 - p));
-              else g.addFresh(s, at(e, q - 1, 0), rate * (1 - p), ph);
-              scaledFill(g, fill, s, -1, rate * p);
-            } else {
-              scaledFill(g, fill, s, -1, r);
-            }
-          }
-        }
-      }
-    },
-    a,
-  );
+  // An update (probability p at a completion, rate r while idle) resets the estimate and fills to L.
+  return estimateChain(L, ph, a, 1 - p, (g, s, _e, q, i, fill) => scaledFill(g, fill, s, -1, q > 0 ? ph.exit[i]! * p : r));
 }
 
 function levelFor(busy: (L: number) => number, lambda: number, what: string): number {

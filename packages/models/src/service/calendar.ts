@@ -59,26 +59,20 @@ export class Calendar {
   /** Places (item, t) at or above hole p. */
   private up(p: number, item: number, t: number): void {
     const h = this.heap;
-    const pos = this.pos;
     while (p > 0) {
       const parent = (p - 1) >> 1;
       const pt = h[2 * parent]!;
       const pi = h[2 * parent + 1]!;
       if (!before(t, item, pt, pi)) break;
-      h[2 * p] = pt;
-      h[2 * p + 1] = pi;
-      pos[pi] = p;
+      this.put(p, pi, pt);
       p = parent;
     }
-    h[2 * p] = t;
-    h[2 * p + 1] = item;
-    pos[item] = p;
+    this.put(p, item, t);
   }
 
   /** Places (item, t) at or below hole p. */
   private down(p: number, item: number, t: number): void {
     const h = this.heap;
-    const pos = this.pos;
     const n = this.size;
     for (;;) {
       let c = 2 * p + 1;
@@ -95,14 +89,17 @@ export class Calendar {
         }
       }
       if (!before(ct, ci, t, item)) break;
-      h[2 * p] = ct;
-      h[2 * p + 1] = ci;
-      pos[ci] = p;
+      this.put(p, ci, ct);
       p = c;
     }
-    h[2 * p] = t;
-    h[2 * p + 1] = item;
-    pos[item] = p;
+    this.put(p, item, t);
+  }
+
+  /** Writes (item, t) into heap slot p: every heap write goes through here, so pos never falls behind. */
+  private put(p: number, item: number, t: number): void {
+    this.heap[2 * p] = t;
+    this.heap[2 * p + 1] = item;
+    this.pos[item] = p;
   }
 }
 
