@@ -59,20 +59,22 @@ export class Calendar {
   /** Places (item, t) at or above hole p. */
   private up(p: number, item: number, t: number): void {
     const h = this.heap;
+    const pos = this.pos;
     while (p > 0) {
       const parent = (p - 1) >> 1;
       const pt = h[2 * parent]!;
       const pi = h[2 * parent + 1]!;
       if (!before(t, item, pt, pi)) break;
-      this.put(p, pi, pt);
+      put(h, pos, p, pi, pt);
       p = parent;
     }
-    this.put(p, item, t);
+    put(h, pos, p, item, t);
   }
 
   /** Places (item, t) at or below hole p. */
   private down(p: number, item: number, t: number): void {
     const h = this.heap;
+    const pos = this.pos;
     const n = this.size;
     for (;;) {
       let c = 2 * p + 1;
@@ -89,18 +91,18 @@ export class Calendar {
         }
       }
       if (!before(ct, ci, t, item)) break;
-      this.put(p, ci, ct);
+      put(h, pos, p, ci, ct);
       p = c;
     }
-    this.put(p, item, t);
+    put(h, pos, p, item, t);
   }
+}
 
-  /** Writes (item, t) into heap slot p: every heap write goes through here, so pos never falls behind. */
-  private put(p: number, item: number, t: number): void {
-    this.heap[2 * p] = t;
-    this.heap[2 * p + 1] = item;
-    this.pos[item] = p;
-  }
+/** Writes (item, t) into heap slot p: every heap write goes through here, so pos never falls behind. */
+function put(h: Float64Array, pos: Int32Array, p: number, item: number, t: number): void {
+  h[2 * p] = t;
+  h[2 * p + 1] = item;
+  pos[item] = p;
 }
 
 function before(ta: number, a: number, tb: number, b: number): boolean {
