@@ -5,9 +5,8 @@ import { Distribution, sec, type PhaseTypeRepresentation } from './distribution.
 /** Always the same value. */
 export class Deterministic extends Distribution {
   readonly type = 'deterministic';
-  readonly variance = 0;
-  constructor(readonly mean: number) {
-    super();
+  constructor(mean: number) {
+    super(mean, 0);
   }
   sample(): number {
     return this.mean;
@@ -26,12 +25,8 @@ export class Deterministic extends Distribution {
 /** Uniform on [min, max). */
 export class Uniform extends Distribution {
   readonly type = 'uniform';
-  readonly mean: number;
-  readonly variance: number;
   constructor(readonly min: number, readonly max: number) {
-    super();
-    this.mean = (min + max) / 2;
-    this.variance = ((max - min) * (max - min)) / 12;
+    super((min + max) / 2, ((max - min) * (max - min)) / 12);
   }
   sample(rng: Rng): number {
     return this.min + (this.max - this.min) * rng.next();
@@ -52,10 +47,8 @@ export class Uniform extends Distribution {
 /** Exponential with the given mean. */
 export class Exponential extends Distribution {
   readonly type = 'exponential';
-  readonly variance: number;
-  constructor(readonly mean: number) {
-    super();
-    this.variance = mean * mean;
+  constructor(mean: number) {
+    super(mean, mean * mean);
   }
   sample(rng: Rng): number {
     return rng.exponential(this.mean);
@@ -79,12 +72,10 @@ export class Exponential extends Distribution {
 /** Erlang-k: the sum of k exponential phases, SCV 1/k. */
 export class Erlang extends Distribution {
   readonly type = 'erlang';
-  readonly variance: number;
   private readonly phaseMean: number;
-  constructor(readonly k: number, readonly mean: number) {
-    super();
+  constructor(readonly k: number, mean: number) {
+    super(mean, (mean * mean) / k);
     this.phaseMean = mean / k;
-    this.variance = (mean * mean) / k;
   }
   sample(rng: Rng): number {
     // k ziggurat draws cost less than one logarithm of a product for the k we meet (≤ 30).

@@ -10,12 +10,13 @@ export interface PhaseTypeRepresentation {
 /**
  * A non-negative random variable in seconds: service times, interarrival gaps, job sizes.
  * Components hold one instance and call sample() on the hot path: it allocates nothing.
- * Moments are exact (Infinity where they do not exist, e.g. Pareto with α ≤ 2).
+ * Moments are exact (Infinity where they do not exist, e.g. Pareto with α ≤ 2); every law
+ * computes them once, before super(), so a law that fails its checks is never half built.
  */
 export abstract class Distribution {
   abstract readonly type: string;
-  abstract readonly mean: number;
-  abstract readonly variance: number;
+
+  protected constructor(readonly mean: number, readonly variance: number) {}
 
   /** One draw, in seconds. */
   abstract sample(rng: Rng): number;

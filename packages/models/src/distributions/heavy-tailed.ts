@@ -8,16 +8,12 @@ import { Distribution, gamma, openUniform, sec } from './distribution.ts';
  */
 export class Pareto extends Distribution {
   readonly type = 'pareto';
-  readonly mean: number;
-  readonly variance: number;
   private readonly inv: number;
 
   constructor(readonly alpha: number, readonly scale: number) {
-    super();
     if (!(alpha > 1)) throw new RangeError(`pareto: α must be > 1 for a finite mean, got ${alpha}`);
     if (!(scale > 0)) throw new RangeError(`pareto: scale must be > 0, got ${scale}`);
-    this.mean = (alpha * scale) / (alpha - 1);
-    this.variance = alpha > 2 ? (scale * scale * alpha) / ((alpha - 1) * (alpha - 1) * (alpha - 2)) : Infinity;
+    super((alpha * scale) / (alpha - 1), alpha > 2 ? (scale * scale * alpha) / ((alpha - 1) * (alpha - 1) * (alpha - 2)) : Infinity);
     this.inv = -1 / alpha;
   }
 
@@ -42,15 +38,11 @@ export class Pareto extends Distribution {
 /** Lognormal: e^(μ + σZ), Z standard normal; built from (μ, σ) or from (mean, SCV). */
 export class Lognormal extends Distribution {
   readonly type = 'lognormal';
-  readonly mean: number;
-  readonly variance: number;
 
   constructor(readonly mu: number, readonly sigma: number) {
-    super();
     if (!(sigma >= 0)) throw new RangeError(`lognormal: σ must be ≥ 0, got ${sigma}`);
     const s2 = sigma * sigma;
-    this.mean = Math.exp(mu + s2 / 2);
-    this.variance = (Math.exp(s2) - 1) * Math.exp(2 * mu + s2);
+    super(Math.exp(mu + s2 / 2), (Math.exp(s2) - 1) * Math.exp(2 * mu + s2));
   }
 
   static fromMoments(mean: number, scv: number): Lognormal {
@@ -77,16 +69,12 @@ export class Lognormal extends Distribution {
 /** Weibull with shape k and scale λ: P(X > x) = e^(-(x/λ)^k). */
 export class Weibull extends Distribution {
   readonly type = 'weibull';
-  readonly mean: number;
-  readonly variance: number;
   private readonly inv: number;
 
   constructor(readonly shape: number, readonly scale: number) {
-    super();
     if (!(shape > 0 && scale > 0)) throw new RangeError(`weibull: shape and scale must be > 0, got ${shape}, ${scale}`);
     const g1 = gamma(1 + 1 / shape);
-    this.mean = scale * g1;
-    this.variance = scale * scale * (gamma(1 + 2 / shape) - g1 * g1);
+    super(scale * g1, scale * scale * (gamma(1 + 2 / shape) - g1 * g1));
     this.inv = 1 / shape;
   }
 
@@ -110,32 +98,29 @@ export class Weibull extends Distribution {
 /** Draws from a list of observed values (seconds), with optional weights. */
 export class Empirical extends Distribution {
   readonly type = 'empirical';
-  readonly mean: number;
-  readonly variance: number;
   private readonly cum: Float64Array;
 
   constructor(readonly values: Float64Array, weights?: Float64Array) {
-    super();
     const n = values.length;
     if (n === 0) throw new RangeError('empirical: needs at least one value');
     const w = weights ?? new Float64Array(n).fill(1);
     if (w.length !== n) throw new RangeError(`empirical: ${n} values but ${w.length} weights`);
     const total = w.reduce((a, b) => a + b, 0);
     if (!(total > 0) || w.some((x) => !(x >= 0))) throw new RangeError('empirical: weights must be ≥ 0 and not all zero');
-    this.cum = new Float64Array(n);
+    const cum = new Float64Array(n);
     let s = 0;
     let m1 = 0;
     let m2 = 0;
     for (let i = 0; i < n; i++) {
       const p = w[i]! / total;
       s += p;
-      this.cum[i] = s;
+      cum[i] = s;
       m1 += p * values[i]!;
       m2 += p * values[i]! * values[i]!;
     }
-    this.cum[n - 1] = 1;
-    this.mean = m1;
-    this.variance = Math.max(0, m2 - m1 * m1);
+    cum[n - 1] = 1;
+    super(m1, Math.max(0, m2 - m1 * m1));
+    this.cum = cum;
   }
 
   sample(rng: Rng): number {

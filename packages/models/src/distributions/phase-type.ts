@@ -25,20 +25,16 @@ function cumulative(p: ArrayLike<number>): Float64Array {
  */
 export class Hyperexponential extends Distribution {
   readonly type = 'hyperexponential';
-  readonly mean: number;
-  readonly variance: number;
   private readonly cum: Float64Array;
 
   constructor(readonly probs: Float64Array, readonly means: Float64Array) {
-    super();
     let m1 = 0;
     let m2 = 0;
     for (let i = 0; i < probs.length; i++) {
       m1 += probs[i]! * means[i]!;
       m2 += 2 * probs[i]! * means[i]! * means[i]!;
     }
-    this.mean = m1;
-    this.variance = m2 - m1 * m1;
+    super(m1, m2 - m1 * m1);
     this.cum = cumulative(probs);
   }
 
@@ -79,13 +75,10 @@ export class Hyperexponential extends Distribution {
 /** A mixture of Erlang laws: with probability p[i] an Erlang-k[i] of mean means[i]. */
 export class HyperErlang extends Distribution {
   readonly type = 'hyper-erlang';
-  readonly mean: number;
-  readonly variance: number;
   private readonly cum: Float64Array;
   private readonly phaseMeans: Float64Array;
 
   constructor(readonly probs: Float64Array, readonly ks: Int32Array, readonly means: Float64Array) {
-    super();
     let m1 = 0;
     let m2 = 0;
     for (let i = 0; i < probs.length; i++) {
@@ -93,8 +86,7 @@ export class HyperErlang extends Distribution {
       m1 += probs[i]! * m;
       m2 += probs[i]! * (m * m * (1 + 1 / ks[i]!));
     }
-    this.mean = m1;
-    this.variance = m2 - m1 * m1;
+    super(m1, m2 - m1 * m1);
     this.cum = cumulative(probs);
     this.phaseMeans = Float64Array.from(means, (m, i) => m / ks[i]!);
   }
@@ -143,21 +135,18 @@ export class HyperErlang extends Distribution {
  */
 export class PhaseType extends Distribution {
   readonly type = 'phase-type';
-  readonly mean: number;
-  readonly variance: number;
   private readonly start: Float64Array;
   /** Per phase: mean holding time, and cumulative jump probabilities to phases 0..n-1 then absorption. */
   private readonly hold: Float64Array;
   private readonly jumps: Float64Array[];
 
   constructor(readonly alpha: Float64Array, readonly T: Matrix) {
-    super();
     const n = alpha.length;
     if (T.length !== n || T.some((r) => r.length !== n)) throw new RangeError(`phase-type: T must be ${n}×${n} to match α`);
     const aSum = alpha.reduce((a, b) => a + b, 0);
     if (Math.abs(aSum - 1) > 1e-9) throw new RangeError(`phase-type: α must sum to 1 (defective α is not supported), got ${aSum}`);
-    this.hold = new Float64Array(n);
-    this.jumps = [];
+    const hold = new Float64Array(n);
+    const jumps: Float64Array[] = [];
     for (let i = 0; i < n; i++) {
       const row = T[i]!;
       const out = -row[i]!;
@@ -173,10 +162,9 @@ export class PhaseType extends Distribution {
       const exit = out - rowSum;
       if (exit < -1e-12 * out) throw new RangeError(`phase-type: row ${i} of T sums to more than 0`);
       p[n] = Math.max(0, exit) / out;
-      this.hold[i] = 1 / out;
-      this.jumps.push(cumulative(p));
+      hold[i] = 1 / out;
+      jumps.push(cumulative(p));
     }
-    this.start = cumulative(alpha);
     // m1 = α(-T)⁻¹1, m2 = 2α(-T)⁻²1.
     const negT = T.map((r) => Float64Array.from(r, (x) => -x));
     const ones = new Float64Array(n).fill(1);
@@ -188,8 +176,10 @@ export class PhaseType extends Distribution {
       m1 += alpha[i]! * u[i]!;
       m2 += 2 * alpha[i]! * w[i]!;
     }
-    this.mean = m1;
-    this.variance = m2 - m1 * m1;
+    super(m1, m2 - m1 * m1);
+    this.start = cumulative(alpha);
+    this.hold = hold;
+    this.jumps = jumps;
   }
 
   sample(rng: Rng): number {
