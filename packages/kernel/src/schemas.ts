@@ -6,7 +6,26 @@ import { parseRate, parseTime } from './time.ts';
  * A time accepts "500ns" or a number of ps; a rate accepts "10Gbps" or bits per second. Each
  * carries its unit as metadata, for `splitsim models` and the docs.
  */
-export const time = () =>
+type Quantity = ReturnType<typeof timeSchema>;
+
+/**
+ * A time: `units.time()` requires one; `units.time('1ms')` defaults to one, written as a user
+ * would write it (zod's own `.default()` skips parsing and would hand the model the string).
+ */
+export function time(): Quantity;
+export function time(dflt: string | number): z.ZodPrefault<Quantity>;
+export function time(dflt?: string | number): Quantity | z.ZodPrefault<Quantity> {
+  return dflt === undefined ? timeSchema() : timeSchema().prefault(dflt);
+}
+
+/** A rate: `units.rate()`, or `units.rate('10Gbps')` with a default. */
+export function rate(): Quantity;
+export function rate(dflt: string | number): z.ZodPrefault<Quantity>;
+export function rate(dflt?: string | number): Quantity | z.ZodPrefault<Quantity> {
+  return dflt === undefined ? rateSchema() : rateSchema().prefault(dflt);
+}
+
+const timeSchema = () =>
   z
     .union([z.string(), z.number()])
     .transform((v, ctx) => {
@@ -19,7 +38,7 @@ export const time = () =>
     })
     .meta({ unit: 'time' });
 
-export const rate = () =>
+const rateSchema = () =>
   z
     .union([z.string(), z.number()])
     .transform((v, ctx) => {

@@ -47,7 +47,7 @@ export {
   distribution, distributionSchema, type DistributionSpec,
   erlangB, erlangC, mmc, mmck, type MmcResult, type MmckResult, mmcNonPreemptivePriority, mmcPreemptivePriority, allenCunneenWait, kingmanWait, whittWait, mmcWait,
   tandem, cavityPush, cavityPull, cavityWaterFilling, cavityResourcePooling, type CavityResult, type GgcInput, type TandemInput, type TandemResult,
-  PHOLD_LEVELS, BUILTIN_MODULE,
+  PHOLD_LEVELS, BUILTIN_MODULE, protocol as serviceProtocol,
 } from '@splitsim/models';
 
 // Running plans from a script (runtime).

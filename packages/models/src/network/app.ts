@@ -55,6 +55,11 @@ export interface AppHost {
   addressOf(path: string): number;
   /** Sends a UDP datagram (counted in the host's `udpSent`). */
   sendDatagram(p: Packet): void;
+  /**
+   * Sends `len` bytes of UDP payload to host address `dst` from port `sport` to `dport`; `sent`
+   * (default now) travels with it, so a receiver can measure latency or echo it back.
+   */
+  sendUdp(dst: number, sport: number, dport: number, len: number, sent?: number): void;
   /** The host's TCP (when some application uses TCP): open connections, write, write messages. */
   readonly tcp: Tcp;
   /** Runs `duration` ps of application work for `c` on the host's cores; then served(c) is called. */
