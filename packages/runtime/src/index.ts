@@ -11,3 +11,5 @@ export { writeReport, reportHtml, chartSvg, collectSeries, seriesCsv, csvField a
 export { loadConfig, type LoadedConfig } from './config-file.ts';
 export { planCatalog, resolveModule, importModules, checkedCatalog, ensureTypeScript, TS_LOADED } from './modules.ts';
 export { planConfig, buildSystem } from './plan-config.ts';
+export { showNumber, showSeconds, showTime, showWall, showSpeed, showRate, showPercent } from './format.ts';
+export { ProgressSink, RunProgress, batchProgress, progressMode, JSON_EVERY_MS, type ProgressMode, type ProgressSinkOptions, type BatchState } from './progress.ts';

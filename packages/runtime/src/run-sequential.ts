@@ -17,6 +17,8 @@ export interface SequentialOptions {
   log?: (line: string) => void;
   /** Called about once a second of wall time with the simulated time and events so far. */
   progress?: (now: number, events: number, wallSeconds: number) => void;
+  /** Least wall time between progress calls, ms (default 1000; checked once per slice of events). */
+  progressEveryMs?: number;
 }
 
 /** Events per slice between progress checks: small enough to report each second, large enough to cost nothing. */
@@ -37,13 +39,14 @@ export function runSequential(plan: Plan, options: SequentialOptions = {}): Sequ
   const maxEvents = options.maxEvents ?? Infinity;
   const t0 = performance.now();
   let lastReport = t0;
+  const every = options.progressEveryMs ?? 1000;
   engine.start();
   for (;;) {
     const left = maxEvents - engine.executed;
     const n = engine.runBefore(limit, Math.min(SLICE, left));
     if (n < Math.min(SLICE, left) || engine.executed >= maxEvents || engine.stopped) break;
     const t = performance.now();
-    if (options.progress && t - lastReport > 1000) {
+    if (options.progress && t - lastReport > every) {
       lastReport = t;
       options.progress(engine.now, engine.executed, (t - t0) / 1000);
     }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { formatTime, MS, parseTime, SimulationError, SplitSimError, toSeconds } from '@splitsim/kernel';
+import { MS, parseTime, SimulationError, SplitSimError } from '@splitsim/kernel';
 import { describeParams, type Figure, type Plan } from '@splitsim/instantiation';
-import { defaultRunDirectory, planConfig, runParallel, runSequential, writeReport, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
+import { defaultRunDirectory, planConfig, progressMode, ProgressSink, RunProgress, runParallel, runSequential, showNumber, showRate, showTime, showWall, writeReport, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
 import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { options } from '../options.ts';
 
@@ -75,8 +75,11 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
     throw new SplitSimError('E_CONFIG', '--max-events needs a run in one instance: which events come first across instances is only known in one engine; use --until', { field: '--max-events' });
   }
   const dir = flags.out ?? defaultRunDirectory(config.name);
-  const say = flags.quiet || flags.json ? () => {} : (s: string) => process.stderr.write(s);
-  const progress = (now: number, events: number, wall: number) => say(`  ${formatTime(now)} simulated, ${events.toLocaleString('en')} events, ${wall.toFixed(0)} s\n`);
+  // A live line on a terminal, JSON lines otherwise (progress.ts); both on stderr.
+  const sink = new ProgressSink({ mode: progressMode(flags) });
+  const live = new RunProgress(sink, until);
+  const progress = live.update;
+  const say = flags.quiet || flags.json ? () => {} : (s: string) => (sink.interrupt(), process.stderr.write(s));
   const placements = [...new Set(plan.instances.map((i) => i.placement.kind))].join('+');
   say(`running ${config.name}/${instName}: ${plan.components.length} components, ${plan.instances.length} instance(s)${parallel ? ` (${placements})` : ''}, seed ${seed}\n`);
 
@@ -84,7 +87,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   let failure: string | null = null;
   if (!parallel) {
     const log: string[] = [];
-    const seqOptions: Parameters<typeof runSequential>[1] = { log: (line) => log.push(line), progress, catalog };
+    const seqOptions: Parameters<typeof runSequential>[1] = { log: (line) => log.push(line), progress, progressEveryMs: Math.min(1000, sink.everyMs), catalog };
     if (until !== undefined) seqOptions.until = until;
     if (flags.maxEvents !== undefined) seqOptions.maxEvents = flags.maxEvents;
     const t0 = performance.now();
@@ -131,6 +134,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
       process.off('SIGINT', onSigint);
     }
   }
+  if (run.status !== 'failed') live.finish(run.result.now, run.result.events, run.wallSeconds);
   writeRunDirectory(dir, run);
   const figures = run.metrics && config.summary ? config.summary(run.metrics, params) : [];
   // Every run gets its report.html (plots of what its probes recorded, its headline figures).
@@ -176,12 +180,12 @@ function report(run: RunRecord, dir: string, o: { config: string; instName: stri
   const how: Record<string, string> = { until: 'reached the end time', empty: 'no events left', maxEvents: 'event limit reached', interrupted: 'interrupted', failed: 'failed' };
   const lines = [
     `${o.config}/${o.instName}: ${result.reason === 'stopped' ? result.message : how[result.reason]}`,
-    `  simulated   ${formatTime(result.now)} (${toSeconds(result.now).toPrecision(6)} s)`,
-    `  events      ${result.events.toLocaleString('en')} in ${wallSeconds.toFixed(3)} s wall (${(result.events / wallSeconds / 1e6).toFixed(2)} M/s)`,
+    `  simulated   ${showTime(result.now, 6)}`,
+    `  events      ${result.events.toLocaleString('en')} in ${showWall(wallSeconds)} wall (${showRate(result.events / wallSeconds)})`,
   ];
   if (run.extra?.placement) {
     const sim = Number(run.extra.runSeconds ?? 0);
-    lines.push(`  instances   ${run.plan.instances.length} (${run.extra.placement}): ${sim.toFixed(3)} s simulating after start-up (${(result.events / sim / 1e6).toFixed(2)} M/s)`);
+    lines.push(`  instances   ${run.plan.instances.length} (${run.extra.placement}): ${showWall(sim)} simulating after start-up (${showRate(result.events / sim)})`);
   }
   const width = Math.max(12, ...o.figures.map((f) => f.name.length + 2));
   for (const f of o.figures) {
@@ -194,5 +198,5 @@ function report(run: RunRecord, dir: string, o: { config: string; instName: stri
 }
 
 function fmt(x: number): string {
-  return Number.isInteger(x) ? x.toLocaleString('en') : x.toPrecision(6);
+  return Number.isInteger(x) ? x.toLocaleString('en') : showNumber(x, 6);
 }

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatTime, SplitSimError } from '@splitsim/kernel';
 import {
-  aggregate, defaultRunDirectory, parseGrid, replicationSeeds, runBatch, runSweep, sweepCsv, writeReport, csvFieldOf, type BatchProgress, type ReplicationTask,
+  aggregate, batchProgress, defaultRunDirectory, progressMode, ProgressSink, parseGrid, replicationSeeds, runBatch, runSweep, sweepCsv, writeReport, csvFieldOf, type BatchProgress, type ReplicationTask,
 } from '@splitsim/runtime';
 import { loadConfig, parseOverrides } from '../load-config.ts';
 import { options } from '../options.ts';
@@ -42,26 +42,10 @@ export function registerSweep(program: Command): void {
   cmd.action(async (file: string, flags: SweepFlags) => sweepCommand(file, flags));
 }
 
-/** A one-line progress bar: runs done, elapsed, time left. */
-export function progressLine(p: BatchProgress, width = 24): string {
-  const filled = Math.round((p.done / p.total) * width);
-  const left = p.done < p.total ? `, ~${Math.ceil(p.leftSeconds)} s left` : '';
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} runs, ${p.elapsedSeconds.toFixed(1)} s${left}`;
-}
-
-function progressWriter(quiet: boolean): ((p: BatchProgress) => void) | undefined {
-  if (quiet) return undefined;
-  const tty = process.stderr.isTTY;
-  let lastLine = -1;
-  return (p) => {
-    if (tty) process.stderr.write(`\r${progressLine(p)}${p.done === p.total ? '\n' : ''}`);
-    else {
-      // Without a terminal, a line per tenth of the runs is enough.
-      const step = Math.floor((10 * p.done) / p.total);
-      if (step !== lastLine || p.done === p.total) process.stderr.write(progressLine(p) + '\n');
-      lastLine = step;
-    }
-  };
+/** Runs done, wall time, time left: a live line on a terminal, JSON lines otherwise (progress.ts). */
+function progressWriter(flags: { quiet?: boolean | undefined; json?: boolean | undefined }): ((p: BatchProgress) => void) | undefined {
+  const sink = new ProgressSink({ mode: progressMode(flags) });
+  return sink.mode === 'none' ? undefined : batchProgress(sink);
 }
 
 export async function sweepCommand(file: string, flags: SweepFlags): Promise<void> {
@@ -70,7 +54,7 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
   if (axes.length === 0) throw new SplitSimError('E_CONFIG', 'sweep: give at least one --grid key=v1,v2', { field: '--grid' });
   const replications = flags.replications ?? 1;
   const seed = flags.seed ?? config.run?.seed ?? 1;
-  const progress = progressWriter(flags.quiet === true || flags.json === true);
+  const progress = progressWriter(flags);
   const sweep: Parameters<typeof runSweep>[0] = { file: resolve(file), overrides: parseOverrides(flags.set), axes, replications, seed };
   if (flags.inst !== undefined) sweep.inst = flags.inst;
   if (flags.until !== undefined) sweep.until = flags.until;
@@ -101,7 +85,7 @@ export async function replicationsCommand(file: string, flags: SweepFlags & { ma
   say(`running ${config.name}: ${n} replications (seeds ${seed}…${seed + n - 1})\n`);
   const batch: Parameters<typeof runBatch>[1] = {};
   if (flags.workers !== undefined) batch.workers = flags.workers;
-  const progress = progressWriter(flags.quiet === true || flags.json === true);
+  const progress = progressWriter(flags);
   if (progress) batch.progress = progress;
   const runs = await runBatch(tasks, batch);
   const agg = aggregate(runs);
