@@ -76,6 +76,22 @@ export const planChannelSchema = z
   })
   .strict();
 
+/**
+ * What a run records beyond its statistics (`splitsim run --record`): models find it through
+ * their context (`ctx.extension('record', 'links')`), so nothing is recorded, and nothing costs,
+ * when a plan has none. Network models sample every link's utilisation and queue each `interval`
+ * until `until`, hosts keep flow completion times, and quantile sketches give their whole
+ * distribution in metrics.json.
+ */
+export const planRecordSchema = z
+  .object({
+    /** Time between link samples, ps. */
+    interval: ps.refine((t) => t > 0, 'interval must be > 0'),
+    /** Last sample time, ps (the run's end): sampling stops there, so a recorded run still ends by itself. */
+    until: ps,
+  })
+  .strict();
+
 export const planSchema = z
   .object({
     version: z.literal(2),
@@ -91,6 +107,7 @@ export const planSchema = z
     links: z.array(planLinkSchema),
     instances: z.array(planInstanceSchema),
     channels: z.array(planChannelSchema),
+    record: planRecordSchema.optional(),
   })
   .strict();
 
@@ -102,3 +119,4 @@ export type PlanLink = z.infer<typeof planLinkSchema>;
 export type PlanInstance = z.infer<typeof planInstanceSchema>;
 export type PlanChannel = z.infer<typeof planChannelSchema>;
 export type Plan = z.infer<typeof planSchema>;
+export type PlanRecord = z.infer<typeof planRecordSchema>;

@@ -13,3 +13,4 @@ export { planCatalog, resolveModule, importModules, checkedCatalog, ensureTypeSc
 export { planConfig, buildSystem } from './plan-config.ts';
 export { showNumber, showSeconds, showTime, showWall, showSpeed, showRate, showPercent } from './format.ts';
 export { ProgressSink, RunProgress, batchProgress, progressMode, JSON_EVERY_MS, type ProgressMode, type ProgressSinkOptions, type BatchState } from './progress.ts';
+export { recordSettings, withRecord } from './record.ts';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { MS, parseTime, SimulationError, SplitSimError } from '@splitsim/kernel';
 import { describeParams, type Figure, type Plan } from '@splitsim/instantiation';
-import { defaultRunDirectory, planConfig, progressMode, ProgressSink, RunProgress, runParallel, runSequential, showNumber, showRate, showTime, showWall, writeReport, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
+import { defaultRunDirectory, planConfig, progressMode, ProgressSink, RunProgress, runParallel, runSequential, showNumber, showRate, showTime, showWall, withRecord, recordSettings, writeReport, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
 import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { options } from '../options.ts';
 
@@ -16,6 +16,7 @@ export interface RunFlags {
   quiet?: boolean;
   placement?: 'thread' | 'process';
   profile?: string | boolean;
+  record?: string | true;
   params?: boolean;
   replications?: number;
   workers?: number;
@@ -29,7 +30,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a config\'s instantiation and write a run directory (plan.json, metrics.json, run.json, run.log, profile/)')
     .argument('<config>', 'config file, e.g. configs/mmc.ts');
-  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'placement', 'profile', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
+  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'placement', 'profile', 'record', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     [
@@ -70,6 +71,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const instName = planned.instantiation;
   let plan: Plan = planned.plan;
   if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => ({ ...i, placement: { kind: flags.placement! } })) };
+  if (flags.record !== undefined) plan = withRecord(plan, recordSettings(flags.record, until));
   const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0;
   if (parallel && flags.maxEvents !== undefined) {
     throw new SplitSimError('E_CONFIG', '--max-events needs a run in one instance: which events come first across instances is only known in one engine; use --until', { field: '--max-events' });
