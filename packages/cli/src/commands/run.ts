@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { MS, parseTime, SimulationError, SplitSimError } from '@splitsim/kernel';
 import { describeParams, type Figure, type Plan } from '@splitsim/instantiation';
-import { defaultRunDirectory, planConfig, progressMode, ProgressSink, RunProgress, runParallel, runSequential, showNumber, showRate, showTime, showWall, withRecord, recordSettings, writeReport, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
+import { defaultRunDirectory, planConfig, progressMode, ProgressSink, RunProgress, runParallel, runSequential, showNumber, showRate, showTime, showWall, withRecord, recordSettings, writeRunDirectory, writeRunReport, type RunRecord } from '@splitsim/runtime';
 import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { options } from '../options.ts';
 
@@ -139,18 +139,20 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   if (run.status !== 'failed') live.finish(run.result.now, run.result.events, run.wallSeconds);
   writeRunDirectory(dir, run);
   const figures = run.metrics && config.summary ? config.summary(run.metrics, params) : [];
-  // Every run gets its report.html (plots of what its probes recorded, its headline figures).
-  writeReport(dir, { title: `${config.name}/${instName}`, facts: [`seed ${seed}`, `${plan.instances.length} instance(s)`, `status ${run.status}`], figures, metrics: run.metrics });
   // A profiled run is post-processed at once: wtpg.json/.dot/.svg/.html and the advice.
   let profileText = '';
+  let profile: Awaited<ReturnType<typeof import('@splitsim/profiler').profileRun>> | null = null;
   if (profileNs > 0) {
     try {
       const { profileRun, summaryText } = await import('@splitsim/profiler');
-      profileText = summaryText(await profileRun(dir));
+      profile = await profileRun(dir);
+      profileText = summaryText(profile);
     } catch (err) {
       say(`profiler: ${(err as Error).message} (run \`splitsim profile ${dir}\` to retry)\n`);
     }
   }
+  // Every run gets its report.html: facts, figures, what probes and recording saw, the WTPG.
+  writeRunReport(dir, { run, config: config.name, instantiation: instName, seed, params, figures, catalog, profile, ...(until !== undefined ? { until } : {}) });
   report(run, dir, { config: config.name, instName, seed, json: flags.json ?? false, quiet: flags.quiet ?? false, figures });
   if (profileText && !flags.json && !flags.quiet) process.stdout.write(`\n${profileText}${profileText.endsWith('\n') ? '' : '\n'}`);
   if (failure !== null) process.stderr.write(`splitsim: run failed: ${failure}\n  run directory ${dir}\n`);

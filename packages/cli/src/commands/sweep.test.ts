@@ -29,7 +29,7 @@ test('splitsim sweep: one CSV row per grid point', () => {
   const rows = readFileSync(out, 'utf8').trim().split('\n');
   assert.equal(rows.length, 3);
   assert.match(rows[0]!, /^failure,replications,/);
-  const col = rows[0]!.split(',').indexOf('tandem stage-2 arrival rate (λ × transmissions per message)');
+  const col = rows[0]!.split(',').indexOf('tandem stage-2 arrival rate (λ × transmissions per message) (/s)');
   assert.ok(col > 0, rows[0]);
   // λ / (1 - p): 100 with no failures, 125 with a fifth of them failing.
   assert.ok(Math.abs(Number(rows[1]!.split(',')[col]) - 100) < 1e-9);

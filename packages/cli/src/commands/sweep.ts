@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatTime, SplitSimError } from '@splitsim/kernel';
+import { SplitSimError } from '@splitsim/kernel';
 import {
-  aggregate, batchProgress, defaultRunDirectory, progressMode, ProgressSink, parseGrid, replicationSeeds, runBatch, runSweep, sweepCsv, writeReport, csvFieldOf, type BatchProgress, type ReplicationTask,
+  aggregate, batchProgress, showNumber, defaultRunDirectory, progressMode, ProgressSink, parseGrid, replicationSeeds, runBatch, runSweep, sweepCsv, writeReplicationsReport, writeSweepReport, csvFieldOf, type BatchProgress, type ReplicationTask,
 } from '@splitsim/runtime';
 import { loadConfig, parseOverrides } from '../load-config.ts';
 import { options } from '../options.ts';
@@ -64,13 +64,17 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
   const out = flags.out ?? `${defaultRunDirectory(`${config.name}-sweep`)}.csv`;
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, sweepCsv(axes, points));
-  if (flags.json) process.stdout.write(JSON.stringify({ csv: out, points: points.map((p) => ({ params: p.params, figures: p.aggregate.figures })) }) + '\n');
-  else if (!flags.quiet) process.stdout.write(`${config.name} sweep: ${points.length} points × ${replications} run(s)\n  csv ${out}\n`);
+  // The report beside the CSV: each figure against the swept parameters, with its interval.
+  const report = `${out.replace(/\.csv$/, '')}.html`;
+  writeSweepReport(report, { config: config.name, instantiation: flags.inst ?? config.defaultInstantiation, axes, points, replications, seed, csv: basename(out) });
+  if (flags.json) process.stdout.write(JSON.stringify({ csv: out, report, points: points.map((p) => ({ params: p.params, figures: p.aggregate.figures })) }) + '\n');
+  else if (!flags.quiet) process.stdout.write(`${config.name} sweep: ${points.length} points × ${replications} run(s)\n  csv ${out}\n  report ${report}\n`);
 }
 
 /** `splitsim run … --replications N`: N seeds in parallel, mean and 95 % interval per figure and statistic. */
 export async function replicationsCommand(file: string, flags: SweepFlags & { maxEvents?: number }): Promise<void> {
-  const { config } = await loadConfig(file, parseOverrides(flags.set));
+  const loaded = await loadConfig(file, parseOverrides(flags.set));
+  const { config } = loaded;
   const n = flags.replications ?? 1;
   const seed = flags.seed ?? config.run?.seed ?? 1;
   const tasks: ReplicationTask[] = replicationSeeds(seed, n).map((s, i) => {
@@ -93,17 +97,13 @@ export async function replicationsCommand(file: string, flags: SweepFlags & { ma
   mkdirSync(dir, { recursive: true });
   const perRun = runs.map(({ seed: s, figures, events, simulatedTime, wallSeconds }) => ({ seed: s, figures, events, simulatedTime, wallSeconds }));
   writeFileSync(join(dir, 'replications.json'), JSON.stringify({ config: config.name, instantiation: flags.inst ?? config.defaultInstantiation, seeds: runs.map((r) => r.seed), figures: agg.figures, statistics: agg.values, runs: perRun }, null, 1) + '\n');
-  const rows = ['metric,n,mean,ci95,min,max,expected'];
-  for (const f of agg.figures) rows.push([csvFieldOf(f.name), f.n, f.mean, f.ci95, f.min, f.max, f.expected ?? ''].join(','));
-  for (const [k, e] of Object.entries(agg.values)) rows.push([csvFieldOf(k), e.n, e.mean, e.ci95, e.min, e.max, ''].join(','));
+  const rows = ['metric,unit,n,mean,ci95,min,max,expected'];
+  for (const f of agg.figures) rows.push([csvFieldOf(f.name), csvFieldOf(f.unit ?? ''), f.n, f.mean, f.ci95, f.min, f.max, f.expected ?? ''].join(','));
+  // Statistics as metrics.json holds them: times in ps.
+  for (const [k, e] of Object.entries(agg.values)) rows.push([csvFieldOf(k), '', e.n, e.mean, e.ci95, e.min, e.max, ''].join(','));
   writeFileSync(join(dir, 'replications.csv'), rows.join('\n') + '\n');
-  const first = runs[0]!;
-  writeReport(dir, {
-    title: `${config.name}: ${n} replications`,
-    facts: [`seeds ${seed}…${seed + n - 1}`, `simulated ${formatTime(first.simulatedTime)} each`, 'figures: mean ± 95 % half-width over the replications; time series: the first replication'],
-    figures: agg.figures.map((f) => ({ name: f.name, value: f.mean, ci95: f.ci95, ...(f.expected !== undefined ? { expected: f.expected } : {}), ...(f.unit ? { unit: f.unit } : {}) })),
-    metrics: first.metrics ?? null,
-  });
+  const instantiation = flags.inst ?? config.defaultInstantiation;
+  writeReplicationsReport(dir, { config: config.name, instantiation, runs, aggregate: agg, params: loaded.params, catalog: loaded.catalog });
   if (flags.json) {
     process.stdout.write(JSON.stringify({ dir, config: config.name, replications: n, figures: agg.figures }) + '\n');
     return;
@@ -120,5 +120,5 @@ export async function replicationsCommand(file: string, flags: SweepFlags & { ma
 }
 
 function fmt(x: number): string {
-  return Number.isInteger(x) ? x.toLocaleString('en') : x.toPrecision(6);
+  return Number.isInteger(x) ? x.toLocaleString('en') : showNumber(x, 6);
 }
