@@ -30,18 +30,24 @@ const MAX_MERGES = 3;
 const SPLIT_RATIO = 1.5;
 
 export function advise(metrics: Metrics, findings: Findings): Advice[] {
+  const out = partitionAdvice(metrics, findings);
+  // Last: it is about how firm the speed figure is, not about the partition.
+  if (!metrics.speed.agree) {
+    out.push({
+      kind: 'speed',
+      instances: [],
+      text: `for a firmer speed figure, profile a longer run or drop fewer samples: the instances' own figures differ by ${percent(metrics.speed.spread)} (${speedShort(metrics.speed.min)} to ${speedShort(metrics.speed.max)}) because their windows cover slightly different parts of the run`,
+    });
+  }
+  return out;
+}
+
+function partitionAdvice(metrics: Metrics, findings: Findings): Advice[] {
   const out: Advice[] = [];
   const all = metrics.instances;
   const byName = new Map(all.map((i) => [i.instance, i]));
   const busy = (name: string) => 1 - byName.get(name)!.waitShare;
 
-  if (!metrics.speed.agree) {
-    out.push({
-      kind: 'speed',
-      instances: [],
-      text: `instances disagree on the simulation speed (${speedShort(metrics.speed.min)} to ${speedShort(metrics.speed.max)}, spread ${percent(metrics.speed.spread)}): their windows cover different parts of the run; profile a longer run or drop fewer samples`,
-    });
-  }
   if (all.length === 1) {
     out.push({ kind: 'single', instances: [all[0]!.instance], text: 'a single instance waits for no one: nothing to balance; to use more cores, partition the system into several instances' });
     return out;

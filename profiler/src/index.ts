@@ -17,4 +17,4 @@ export { toDot, layoutEngine, type DotOptions } from './dot.ts';
 export { renderSvg } from './svg.ts';
 export { toHtml } from './html.ts';
 export { summaryText } from './summary-text.ts';
-export { waitColour } from './colour.ts';
+export { waitColour, colourScale, colourStops, type ColourScale } from './colour.ts';
