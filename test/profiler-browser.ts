@@ -28,6 +28,8 @@ export interface Page {
   screenshot(options?: { fullPage?: boolean }): Promise<Buffer>;
   /** Every URL the page asked for since it was opened (itself included). */
   requests(): string[];
+  /** Uncaught exceptions in the page's scripts since it was opened. */
+  errors(): string[];
   close(): Promise<void>;
 }
 
@@ -81,9 +83,11 @@ export async function openPage(file: string, size: { width: number; height: numb
     const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
     const listeners: ((method: string) => void)[] = [];
     const requested: string[] = [];
+    const thrown: string[] = [];
     ws.on('message', (raw: Buffer) => {
       const msg = JSON.parse(raw.toString()) as { id?: number; result?: unknown; error?: { message: string }; method?: string; params?: { request?: { url: string } } };
       if (msg.method === 'Network.requestWillBeSent' && msg.params?.request) requested.push(msg.params.request.url);
+      if (msg.method === 'Runtime.exceptionThrown') thrown.push(JSON.stringify((msg.params as { exceptionDetails?: unknown }).exceptionDetails).slice(0, 500));
       if (msg.id !== undefined) {
         const p = pending.get(msg.id);
         pending.delete(msg.id);
@@ -99,6 +103,7 @@ export async function openPage(file: string, size: { width: number; height: numb
       });
     await send('Page.enable');
     await send('Network.enable');
+    await send('Runtime.enable');
     await send('Emulation.setDeviceMetricsOverride', { width: size.width, height: size.height, deviceScaleFactor: 1, mobile: false });
     const loaded = new Promise<void>((resolve) => listeners.push((m) => m === 'Page.loadEventFired' && resolve()));
     await send('Page.navigate', { url: pathToFileURL(file).href });
@@ -119,6 +124,7 @@ export async function openPage(file: string, size: { width: number; height: numb
         return Buffer.from(r.data, 'base64');
       },
       requests: () => [...requested],
+      errors: () => [...thrown],
       async close() {
         try {
           await send('Browser.close').catch(() => {});
