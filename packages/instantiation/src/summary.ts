@@ -45,6 +45,7 @@ export interface PlanSummary {
 }
 
 export function placementText(p: Placement): string {
+  if (p.kind === 'external') return `external:${(p.command?.[0] ?? '?').split('/').pop()}`;
   return p.kind === 'remote' ? `remote:${p.runner ?? '?'}` : p.kind;
 }
 
