@@ -196,7 +196,8 @@ export async function runParallel(plan: Plan, options: ParallelOptions = {}): Pr
     if (interrupted && !finished.has(i) && failure === null) log.push(`instance ${name} ended (${how}) before it reported its statistics`);
     const expected = finished.has(i) || failure !== null || interrupted;
     if (!expected) {
-      const where = kinds[i] === 'thread' ? 'thread' : `${kinds[i] === 'external' ? 'external process' : 'process'} ${handles[i]?.pid}`;
+      const command = plan.instances[i]!.placement.command?.join(' ');
+      const where = kinds[i] === 'thread' ? 'thread' : kinds[i] === 'external' ? `external process ${handles[i]?.pid}: ${command}` : `process ${handles[i]?.pid}`;
       fail({ instance: name, code: 'E_INSTANCE', message: `instance ${name} (${where}) ended unexpectedly: ${how}` });
     }
     checkSettled();
