@@ -132,43 +132,49 @@ class RecordWriter:
 
 
 def read_records(body, shapes, what):
-    """Yields ('num', link, time, order, num, ref) or ('sync', promise) or ('hello', flags) per record."""
+    """Yields every record of a frame body, as read_record returns them."""
     off = 0
-    end = len(body)
-    while off < end:
-        if end - off < 8:
-            raise ProtocolError(f'{what}: a record runs past the end of its frame')
-        word, link = struct.unpack_from('<ii', body, off)
-        kind = word & 0xFF
-        if kind == T_NUM:
-            size = 32
-        elif kind in (T_SYNC, T_HELLO):
-            size = 16
-        elif kind in (T_REF, T_SHAPE):
-            size = 32 + pad8(word >> 8)
-        elif kind == T_FLAT:
-            if (word >> 8) not in shapes:
-                raise ProtocolError(f'{what}: a flat record of shape {word >> 8}, never announced')
-            size = 32 + 8 * len(shapes[word >> 8])
-        else:
-            raise ProtocolError(f'{what}: unknown record type {kind}')
-        if size > end - off:
-            raise ProtocolError(f'{what}: a record of type {kind} runs past the end of its frame')
-        if kind == T_NUM:
-            _, _, time, order, num = NUM.unpack_from(body, off)
-            yield ('num', link, time, order, num, None)
-        elif kind == T_SYNC:
-            yield ('sync', SYNC.unpack_from(body, off)[2])
-        elif kind == T_HELLO:
-            yield ('hello', check_hello(body[off:off + 16], what))
-        elif kind == T_SHAPE:
-            shapes[link] = json.loads(body[off + 32:off + 32 + (word >> 8)])
-        else:
-            _, _, time, order, num = NUM.unpack_from(body, off)
-            if kind == T_REF:
-                ref = minipack.unpack(body[off + 32:off + 32 + (word >> 8)])
-            else:
-                keys = shapes[word >> 8]
-                ref = dict(zip(keys, struct.unpack_from(f'<{len(keys)}d', body, off + 32)))
-            yield ('num', link, time, order, num, ref)
+    while off < len(body):
+        rec, size = read_record(body, off, shapes, what)
         off += size
+        if rec is not None:
+            yield rec
+
+
+def read_record(body, off, shapes, what):
+    """The record at `off` and its size: ('num', link, time, order, num, ref), ('sync', promise),
+    ('hello', flags), or None for a SHAPE (remembered in `shapes`)."""
+    end = len(body)
+    if end - off < 8:
+        raise ProtocolError(f'{what}: a record runs past the end of its frame')
+    word, link = struct.unpack_from('<ii', body, off)
+    kind = word & 0xFF
+    if kind == T_NUM:
+        size = 32
+    elif kind in (T_SYNC, T_HELLO):
+        size = 16
+    elif kind in (T_REF, T_SHAPE):
+        size = 32 + pad8(word >> 8)
+    elif kind == T_FLAT:
+        if (word >> 8) not in shapes:
+            raise ProtocolError(f'{what}: a flat record of shape {word >> 8}, never announced')
+        size = 32 + 8 * len(shapes[word >> 8])
+    else:
+        raise ProtocolError(f'{what}: unknown record type {kind}')
+    if size > end - off:
+        raise ProtocolError(f'{what}: a record of type {kind} runs past the end of its frame')
+    if kind == T_SYNC:
+        return ('sync', SYNC.unpack_from(body, off)[2]), size
+    if kind == T_HELLO:
+        return ('hello', check_hello(body[off:off + 16], what)), size
+    if kind == T_SHAPE:
+        shapes[link] = json.loads(body[off + 32:off + 32 + (word >> 8)])
+        return None, size
+    _, _, time, order, num = NUM.unpack_from(body, off)
+    ref = None
+    if kind == T_REF:
+        ref = minipack.unpack(body[off + 32:off + 32 + (word >> 8)])
+    elif kind == T_FLAT:
+        keys = shapes[word >> 8]
+        ref = dict(zip(keys, struct.unpack_from(f'<{len(keys)}d', body, off + 32)))
+    return ('num', link, time, order, num, ref), size
