@@ -59,6 +59,9 @@ export class ProfileSource extends Component<Params> {
     description: 'Arrivals: constant, Poisson, spike, piecewise or renewal (any gap law), in batches; customer ids and class on every job',
     ports: ['out', 'probe'],
     params,
+    statistics: {
+      sent: { type: 'counter', unit: 'jobs', description: 'Jobs emitted (each job of a batch counts)' },
+    },
   });
 
   private readonly out = this.ctx.port('out');
