@@ -1,7 +1,8 @@
 /*
- * An external instance: the control connection (fd 3), start-up (HELLO, setup, ready, connect,
- * connected, go), the synchronized event loop and the end of the run, as in
- * docs/external-protocol.md and adapters/python/splitsim_adapter/instance.py.
+ * An external instance: start-up (HELLO, setup, ready, connect, connected, go), the model's
+ * components, links and channels, the synchronized event loop and the end of the run, as in
+ * docs/external-protocol.md and adapters/python/splitsim_adapter/instance.py. The control
+ * connection and the reports are in control.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,107 +19,6 @@
 #include "internal.h"
 
 #define SLICE 256 /* events per step at most; then publish, so peers see our clock move */
-enum { RUNNING, DONE, STOPPED };
-
-typedef struct {
-  ss_instance in;
-  int ctl;
-  uint8_t *buf;
-  size_t len, cap;
-  int hello_seen;
-  ss_json **inbox;
-  int ninbox;
-  int state;
-  double until, limit, stop_time, stop_order, granted, profile_ns, next_sample, next_progress, stuck_next, stuck_total;
-  ss_channel *limiting;
-} runner;
-
-static double wall_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static void say(runner *r, ss_sb *sb) {
-  uint32_t head[2] = {(uint32_t)sb->len, SS_FRAME_JSON};
-  if (send(r->ctl, head, 8, MSG_NOSIGNAL) != 8 || send(r->ctl, sb->buf, sb->len, MSG_NOSIGNAL) != (ssize_t)sb->len) exit(1);
-  free(sb->buf);
-  *sb = (ss_sb){0};
-}
-
-static void say_type(runner *r, const char *type) {
-  ss_sb sb = {0};
-  ss_sb_printf(&sb, "{\"type\":\"%s\"}", type);
-  say(r, &sb);
-}
-
-static void counts(runner *r, ss_sb *sb) {
-  ss_sb_printf(sb, ",\"counts\":[");
-  for (int i = 0; i < r->in.nchannels; i++) {
-    ss_channel *ch = &r->in.channels[i];
-    ss_sb_printf(sb, "%s[%d,%.0f,%.0f]", i ? "," : "", ch->id, ch->sent, ch->received);
-  }
-  ss_sb_printf(sb, "]");
-}
-
-/* Reads control frames; blocking until one arrives if asked. The orchestrator gone: so are we. */
-static void read_control(runner *r, int block) {
-  if (r->cap - r->len < 65536) r->buf = realloc(r->buf, r->cap = r->cap * 2 + 65536);
-  ssize_t n = recv(r->ctl, r->buf + r->len, r->cap - r->len, block ? 0 : MSG_DONTWAIT);
-  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-  if (n <= 0) exit(1);
-  r->len += (size_t)n;
-  size_t off = 0;
-  while (r->len - off >= 8) {
-    uint32_t length, kind;
-    memcpy(&length, r->buf + off, 4);
-    memcpy(&kind, r->buf + off + 4, 4);
-    if (length > SS_MAX_FRAME_BODY || kind > SS_FRAME_JSON) exit(2);
-    if (r->len - off < 8 + length) break;
-    const uint8_t *body = r->buf + off + 8;
-    if (!r->hello_seen) {
-      uint32_t magic, version;
-      memcpy(&magic, body + 8, 4);
-      memcpy(&version, body + 12, 4);
-      if (kind != SS_FRAME_RECORDS || length != 16 || body[0] != SS_HELLO || magic != SS_HELLO_MAGIC) {
-        fprintf(stderr, "splitsim adapter: the control connection did not start with HELLO\n");
-        exit(2);
-      }
-      if (version != SS_PROTOCOL_VERSION) {
-        fprintf(stderr, "splitsim adapter: the orchestrator speaks protocol version %u; this adapter speaks %d\n", version, SS_PROTOCOL_VERSION);
-        exit(2);
-      }
-      r->hello_seen = 1;
-    } else {
-      ss_json *m = ss_json_parse((const char *)body, length);
-      if (!m) exit(2);
-      r->inbox = realloc(r->inbox, (size_t)(r->ninbox + 1) * sizeof *r->inbox);
-      r->inbox[r->ninbox++] = m;
-    }
-    off += 8 + length;
-  }
-  memmove(r->buf, r->buf + off, r->len - off);
-  r->len -= off;
-}
-
-static ss_json *next_message(runner *r) {
-  ss_json *m = r->inbox[0];
-  memmove(r->inbox, r->inbox + 1, (size_t)--r->ninbox * sizeof *r->inbox);
-  return m;
-}
-
-/* Blocks for the next control message, which must be of `type` (an abort ends the program). */
-static ss_json *expect(runner *r, const char *type) {
-  while (!r->ninbox) read_control(r, 1);
-  ss_json *m = next_message(r);
-  const char *t = ss_json_str(m, "type");
-  if (t && !strcmp(t, "abort")) exit(0);
-  if (!t || strcmp(t, type)) {
-    fprintf(stderr, "splitsim adapter: expected %s, got %s\n", type, t ? t : "?");
-    exit(2);
-  }
-  return m;
-}
 
 static ss_component *component(runner *r, int id) {
   for (int i = 0; i < r->in.ncomps; i++)
@@ -235,16 +135,6 @@ static void promise_forever(runner *r) {
   }
 }
 
-static void report_done(runner *r) {
-  ss_sb sb = {0};
-  ss_sb_printf(&sb, "{\"type\":\"done\",\"now\":");
-  ss_sb_num(&sb, r->in.now);
-  ss_sb_printf(&sb, ",\"queue\":%d", r->in.nheap);
-  counts(r, &sb);
-  ss_sb_printf(&sb, "}");
-  say(r, &sb);
-}
-
 static void own_stop(runner *r) {
   r->state = STOPPED;
   promise_forever(r);
@@ -255,9 +145,9 @@ static void own_stop(runner *r) {
   ss_sb_num(&sb, r->in.last_order);
   ss_sb_printf(&sb, ",\"message\":");
   ss_sb_str(&sb, r->in.stop_message);
-  counts(r, &sb);
+  ss_ctl_counts(r, &sb);
   ss_sb_printf(&sb, "}");
-  say(r, &sb);
+  ss_ctl_say(r, &sb);
 }
 
 /* Nothing runs below the limit now; if nothing ever can, the instance is done. */
@@ -273,7 +163,7 @@ static int reached_limit(runner *r, double next, double safe) {
   } else if ((next < safe ? next : safe) < r->limit) return 0;
   r->state = DONE;
   promise_forever(r);
-  report_done(r);
+  ss_ctl_done(r);
   return 1;
 }
 
@@ -286,11 +176,11 @@ static void stop_point(runner *r, double time, double order) {
     ss_sb_printf(&sb, "{\"type\":\"overrun\",\"now\":");
     ss_sb_num(&sb, in->now);
     ss_sb_printf(&sb, "}");
-    say(r, &sb);
+    ss_ctl_say(r, &sb);
     if (r->state == RUNNING) {
       r->state = DONE;
       promise_forever(r);
-      report_done(r);
+      ss_ctl_done(r);
     }
   } else if (r->state == RUNNING && time < r->limit) r->limit = time;
 }
@@ -320,26 +210,10 @@ static const char *command(runner *r, ss_json *m) {
   return ended;
 }
 
-static void profile(runner *r, int final, const char *status) {
-  ss_sb sb = {0};
-  ss_sb_printf(&sb, "{\"type\":\"profile\",\"wallNs\":%.0f,\"simPs\":", wall_ns());
-  ss_sb_num(&sb, r->in.now);
-  ss_sb_printf(&sb, ",\"events\":%.0f,\"channels\":[", r->in.executed);
-  for (int i = 0; i < r->in.nchannels; i++) {
-    ss_channel *ch = &r->in.channels[i];
-    ss_sb_printf(&sb, "%s{\"channel\":%d,\"waitNs\":%.0f,\"rxNs\":%.0f,\"txNs\":%.0f,\"syncNs\":%.0f,\"rxMsgs\":%.0f,\"txMsgs\":%.0f,\"syncMsgs\":%.0f}",
-                 i ? "," : "", ch->id, ch->wait_ns, ch->rx_ns, ch->tx_ns, ch->sync_ns, ch->received, ch->sent, ch->sync_msgs);
-  }
-  ss_sb_printf(&sb, "],\"final\":%s", final ? "true" : "false");
-  if (status) ss_sb_printf(&sb, ",\"status\":\"%s\"", status);
-  ss_sb_printf(&sb, "}");
-  say(r, &sb);
-}
-
 static void periodic(runner *r) {
   double t = ss_clock_ns();
   if (t >= r->next_sample) {
-    profile(r, 0, NULL);
+    ss_ctl_profile(r, 0, NULL);
     r->next_sample = r->next_sample + r->profile_ns > t ? r->next_sample + r->profile_ns : t;
   }
   if (t >= r->next_progress) {
@@ -348,7 +222,7 @@ static void periodic(runner *r) {
     ss_sb_printf(&sb, "{\"type\":\"progress\",\"now\":");
     ss_sb_num(&sb, r->in.now);
     ss_sb_printf(&sb, ",\"events\":%.0f}", r->in.executed);
-    say(r, &sb);
+    ss_ctl_say(r, &sb);
   }
 }
 
@@ -380,9 +254,9 @@ static void block(runner *r) {
       ss_sb_num(&sb, r->in.now);
       ss_sb_printf(&sb, ",\"next\":");
       ss_sb_num(&sb, next);
-      counts(r, &sb);
+      ss_ctl_counts(r, &sb);
       ss_sb_printf(&sb, "}");
-      say(r, &sb);
+      ss_ctl_say(r, &sb);
     }
   }
   wait_input(r, r->next_sample == INFINITY ? 1e5 : fmax(1e3, fmin(1e5, (r->next_sample - ss_clock_ns()) / 1e3)));
@@ -394,9 +268,9 @@ static const char *loop(runner *r) {
   ss_instance *in = &r->in;
   flush(r);
   for (;;) {
-    read_control(r, 0);
+    ss_ctl_read(r, 0);
     while (r->ninbox) {
-      const char *ended = command(r, next_message(r));
+      const char *ended = command(r, ss_ctl_next(r));
       if (ended) return ended;
     }
     for (int i = 0; i < in->nchannels; i++)
@@ -428,64 +302,6 @@ static const char *loop(runner *r) {
   }
 }
 
-static void finish(runner *r, const char *status) {
-  ss_instance *in = &r->in;
-  for (int i = 0; i < in->ncomps; i++) {
-    const ss_model *m = in->comps[i]->impl;
-    if (m->finish) m->finish(in->comps[i]);
-  }
-  if (r->profile_ns > 0) profile(r, 1, status);
-  ss_sb sb = {0};
-  ss_sb_printf(&sb, "{\"type\":\"finished\",\"status\":\"%s\",\"now\":", status);
-  ss_sb_num(&sb, in->now);
-  ss_sb_printf(&sb, ",\"events\":%.0f,\"metrics\":[", in->executed);
-  for (int i = 0; i < in->ncomps; i++) {
-    ss_component *c = in->comps[i];
-    ss_sb_printf(&sb, "%s{\"id\":%d,\"events\":%.0f,\"stats\":{", i ? "," : "", c->id, c->events);
-    for (int k = 0; k < c->nstats; k++) {
-      ss_stat *s = c->stats[k];
-      ss_sb_printf(&sb, "%s", k ? "," : "");
-      ss_sb_str(&sb, s->name);
-      if (s->type == SS_STAT_COUNTER) {
-        ss_sb_printf(&sb, ":{\"counter\":");
-        ss_sb_num(&sb, s->counter);
-      } else if (s->type == SS_STAT_TALLY) {
-        ss_tally t = s->tally;
-        if (t.count == 0) t.min = t.max = 0;
-        ss_sb_printf(&sb, ":{\"tally\":[");
-        double v[5] = {t.count, t.mean, t.m2, t.min, t.max};
-        for (int q = 0; q < 5; q++) ss_sb_printf(&sb, "%s", q ? "," : ""), ss_sb_num(&sb, v[q]);
-        ss_sb_printf(&sb, "]");
-      } else {
-        ss_batch_means *b = &s->batch;
-        ss_sb_printf(&sb, ":{\"batchMeans\":{\"count\":%.0f,\"batchSize\":%.0f,\"sums\":[", b->count, b->batch_size);
-        for (int q = 0; q < b->batches; q++) ss_sb_printf(&sb, "%s", q ? "," : ""), ss_sb_num(&sb, b->sums[q]);
-        ss_sb_printf(&sb, "]}");
-      }
-      ss_sb_printf(&sb, "}");
-    }
-    ss_sb_printf(&sb, "}}");
-  }
-  ss_sb_printf(&sb, "]}");
-  say(r, &sb);
-}
-
-static void report_failure(runner *r) {
-  ss_sb sb = {0};
-  ss_sb_printf(&sb, "{\"type\":\"failed\",\"message\":");
-  ss_sb_str(&sb, r->in.failure);
-  if (r->in.failed_component) {
-    ss_sb_printf(&sb, ",\"component\":");
-    ss_sb_str(&sb, r->in.failed_component->path);
-    ss_sb_printf(&sb, ",\"time\":");
-    ss_sb_num(&sb, r->in.now);
-    ss_sb_printf(&sb, ",\"event\":%.0f", r->in.executed);
-  }
-  ss_sb_printf(&sb, "}");
-  say(r, &sb);
-  fprintf(stderr, "splitsim adapter: %s\n", r->in.failure);
-}
-
 int ss_main(const ss_model *models, int nmodels) {
   static runner run;
   runner *r = &run;
@@ -502,12 +318,12 @@ int ss_main(const ss_model *models, int nmodels) {
     fprintf(stderr, "splitsim adapter: no control connection on fd %d (run me from splitsim, placement external)\n", r->ctl);
     return 2;
   }
-  ss_json *setup = expect(r, "setup");
+  ss_json *setup = ss_ctl_expect(r, "setup");
   if (*(const uint8_t *)&one != 1) snprintf(r->in.failure, sizeof r->in.failure, "this adapter runs on a big-endian machine; the protocol is little-endian");
   else if (ss_json_num(setup, "protocol", 0) != SS_PROTOCOL_VERSION) snprintf(r->in.failure, sizeof r->in.failure, "the orchestrator speaks protocol version %.0f; this adapter speaks %d", ss_json_num(setup, "protocol", 0), SS_PROTOCOL_VERSION);
   else build(r, setup, models, nmodels);
   if (r->in.failure[0]) {
-    report_failure(r);
+    ss_ctl_failed(r);
     return 1;
   }
   r->until = ss_json_num(setup, "until", INFINITY);
@@ -517,24 +333,24 @@ int ss_main(const ss_model *models, int nmodels) {
     ss_channel *ch = &r->in.channels[i];
     if (ch->listens && ss_channel_listen(ch, ch->path)) {
       snprintf(r->in.failure, sizeof r->in.failure, "cannot listen on %s: %s", ch->path, strerror(errno));
-      report_failure(r);
+      ss_ctl_failed(r);
       return 1;
     }
   }
-  say_type(r, "ready");
-  ss_json_free(expect(r, "connect"));
+  ss_ctl_say_type(r, "ready");
+  ss_json_free(ss_ctl_expect(r, "connect"));
   for (int i = 0; i < r->in.nchannels; i++) {
     ss_channel *ch = &r->in.channels[i];
     char *path = ch->path;
     if (ch->listens ? ss_channel_accept(ch) : (ch->path = NULL, ss_channel_connect(ch, path))) {
       snprintf(r->in.failure, sizeof r->in.failure, "channel %s: cannot connect: %s", ch->name, strerror(errno));
-      report_failure(r);
+      ss_ctl_failed(r);
       return 1;
     }
     ss_channel_hello(ch);
   }
-  say_type(r, "connected");
-  ss_json_free(expect(r, "go"));
+  ss_ctl_say_type(r, "connected");
+  ss_json_free(ss_ctl_expect(r, "go"));
   if (r->profile_ns > 0) r->next_sample = ss_clock_ns() + r->profile_ns;
   r->next_progress = ss_clock_ns() + 1e9;
   for (int i = 0; i < r->in.ncomps && !r->in.failed; i++) {
@@ -544,9 +360,9 @@ int ss_main(const ss_model *models, int nmodels) {
   const char *how = r->in.failed ? "failed" : loop(r);
   int code = 0;
   if (r->in.failed) {
-    report_failure(r);
+    ss_ctl_failed(r);
     code = 1;
-  } else if (strcmp(how, "failed")) finish(r, how);
+  } else if (strcmp(how, "failed")) ss_ctl_finished(r, how);
   for (int i = 0; i < r->in.nchannels; i++) ss_channel_close(&r->in.channels[i]);
   ss_json_free(setup);
   return code;
