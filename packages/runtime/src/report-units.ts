@@ -1,4 +1,4 @@
-import type { Catalog, Plan } from '@splitsim/instantiation';
+import type { Catalog } from '@splitsim/instantiation';
 
 /**
  * Units for report axes and CSV headers. A model says what its statistics are (its spec's
@@ -33,7 +33,7 @@ function declared(table: Declared | undefined, name: string): StatInfo | undefin
   return undefined;
 }
 
-/** What probe.sampler series hold: the target's probe answers, which the service models give in these units. */
+/** What probe.sampler series hold: the target's probe answers, which the service models give in these units (models-service.md). */
 const PROBE_UNITS: Array<[RegExp, string]> = [
   [/^(depth|inSystem|busy|arrived|served|rejected|queue|length|jobs)\b/, 'jobs'],
   // rehashRate: the share of requests rehashed since the previous sample.
@@ -51,30 +51,18 @@ const NAME_UNITS: Array<[RegExp, string]> = [
   [/(wait|Wait|response|Response|latency|Latency|rtt|Rtt|Completion|completion|delay|Delay|sojourn)/, 'ps'],
 ];
 
-export function unitLookup(catalog?: Catalog, plan?: Plan): UnitLookup {
-  // A probe's series are named after its target's metrics: find each probe's target once.
-  const probeTarget = new Map<string, string>();
-  if (plan) {
-    const byId = new Map(plan.components.map((c) => [c.id, c]));
-    for (const l of plan.links) {
-      const a = byId.get(l.a.component);
-      const b = byId.get(l.b.component);
-      if (a && b && a.model === 'probe.sampler' && l.a.port === 'target') probeTarget.set(a.path, b.model);
-      if (a && b && b.model === 'probe.sampler' && l.b.port === 'target') probeTarget.set(b.path, a.model);
-    }
-  }
+export function unitLookup(catalog?: Catalog): UnitLookup {
   const apps = catalog ? [...catalog.apps.values()].map((a) => (a.spec as { statistics?: Declared }).statistics) : [];
   return (component, statistic) => {
-    const spec = catalog?.models.get(component.model)?.spec.statistics as Declared | undefined;
-    const own = declared(spec, statistic) ?? apps.reduce<StatInfo | undefined>((found, t) => found ?? declared(t, statistic), undefined);
-    if (own) return own;
+    // A probe's series are its target's probe answers, in the units the probe's doc gives
+    // ("the target's": latencies in seconds, lengths in jobs), not the target's statistics' units.
     if (component.model === 'probe.sampler') {
-      const target = probeTarget.get(component.path);
-      const theirs = target ? declared(catalog?.models.get(target)?.spec.statistics as Declared | undefined, statistic) : undefined;
-      if (theirs) return theirs;
       for (const [re, unit] of PROBE_UNITS) if (re.test(statistic)) return { unit };
       return { unit: 'value' };
     }
+    const spec = catalog?.models.get(component.model)?.spec.statistics as Declared | undefined;
+    const own = declared(spec, statistic) ?? apps.reduce<StatInfo | undefined>((found, t) => found ?? declared(t, statistic), undefined);
+    if (own) return own;
     for (const [re, unit] of NAME_UNITS) if (re.test(statistic)) return { unit };
     return { unit: 'value' };
   };

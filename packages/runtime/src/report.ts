@@ -64,7 +64,7 @@ export function peerLookup(plan: Plan | undefined): PeerLookup {
 
 /** The page's sections for one run's metrics: probes' series, links, distributions. */
 export function metricSections(metrics: readonly ComponentMetrics[], catalog?: Catalog, plan?: Plan, recordInterval?: number, what = 'this run'): Section[] {
-  const units = unitLookup(catalog, plan);
+  const units = unitLookup(catalog);
   const peer = peerLookup(plan);
   const series = collectSeries(metrics);
   const isLink = (s: { statistic: string }) => s.statistic.startsWith('link.');
@@ -86,7 +86,7 @@ export function writeReport(dir: string, input: ReportInput): void {
   mkdirSync(dir, { recursive: true });
   const sections = [...(input.sections ?? [])];
   if (input.metrics) {
-    const units = unitLookup(input.catalog, input.plan);
+    const units = unitLookup(input.catalog);
     const series = collectSeries(input.metrics);
     // No stale samples from an earlier run in the same directory.
     for (const [file, text] of [['series.csv', seriesCsv(series, units)], ['links.csv', linksCsv(series, peerLookup(input.plan))]] as const) {

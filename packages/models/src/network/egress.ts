@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { serializationTime, SplitSimError, type Context, type Counter, type Port, type Tally } from '@splitsim/kernel';
-import { LinkRecorder, type EgressView } from './link-recorder.ts';
+import { LINK_STATISTICS, LinkRecorder, type EgressView } from './link-recorder.ts';
 import { doubles, TALLY, tallyAdd, tallyInto, tallyStart } from './running.ts';
 import { F_CE, F_ECT, wireWord, wordMarkable, wordMarked, wordSize, type Packet } from './packet.ts';
 
@@ -29,6 +29,8 @@ export const EGRESS_STATISTICS = {
   ecnMarks: { type: 'counter', unit: 'packets', description: 'ECN-capable packets marked Congestion Experienced on finding the queue at or above the ECN threshold' },
   queueWait: { type: 'tally', unit: 'ps', description: 'Joining an output queue to the start of transmission, per packet (recorded when it joins)' },
   queuedAtEnd: { type: 'counter', unit: 'packets', description: 'Packets still queued or on the wire at the end (not in txPackets)' },
+  // Only in runs that record (--record): link-recorder.ts.
+  ...LINK_STATISTICS,
 } as const;
 
 /**

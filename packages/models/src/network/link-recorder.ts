@@ -24,10 +24,10 @@ export interface EgressView {
  * detailed NIC), for report.html's link charts. `<port>` is the port's name.
  */
 export const LINK_STATISTICS = {
-  'link.*.util': { type: 'series', unit: 'share', description: 'share of the link\'s bandwidth the port used over each sample interval (0 to 1)' },
-  'link.*.queue': { type: 'series', unit: 'packets', description: 'packets queued at the port at each sample, the one on the wire included' },
-  'link.drops': { type: 'series', unit: 'packets/s', description: 'drop-tail losses over each sample interval, all ports together, per second' },
-  'link.ecnMarks': { type: 'series', unit: 'packets/s', description: 'packets marked Congestion Experienced over each sample interval, per second' },
+  'link.*.util': { type: 'series', unit: 'share', description: "Recorded runs (--record): share of the port's link bandwidth used over each sample interval (0 to 1), per port" },
+  'link.*.queue': { type: 'series', unit: 'packets', description: 'Recorded runs (--record): packets queued at the port at each sample, the one on the wire included, per port' },
+  'link.drops': { type: 'series', unit: 'packets/s', description: 'Recorded runs (--record): drop-tail losses over each sample interval, all ports together, per second' },
+  'link.ecnMarks': { type: 'series', unit: 'packets/s', description: 'Recorded runs (--record): packets marked Congestion Experienced over each sample interval, per second' },
 } as const;
 
 /**

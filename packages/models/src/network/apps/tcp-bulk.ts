@@ -37,6 +37,7 @@ export const tcpBulk = defineApp({
   statistics: {
     tcpFlowsDone: { type: 'counter', unit: 'flows', description: "Finite flows (with bytes) of the host's tcp-bulk applications whose every byte was acknowledged" },
     tcpFlowCompletion: { type: 'tally', unit: 'ps', description: 'Flow completion time: opening the connection to the last byte acknowledged, per finished flow' },
+    tcpFlowCompletionQuantiles: { type: 'quantiles', unit: 'ps', description: 'Recorded runs (--record): percentiles and the whole distribution of tcpFlowCompletion' },
   },
   talksTo: (app) => ({ host: app.dst, field: 'dst', protocol: 'tcp', port: app.port, answered: true, listener: 'tcp-sink' }),
   create(host, app, index) {
