@@ -15,7 +15,14 @@ const { values, positionals } = parseArgs({
 });
 const file = positionals[0];
 if (!file) throw new Error('usage: screenshot-report.ts <report.html> [--out file.png] [--size WxH] [--full] [--hover N]');
-const [width, height] = values.size!.split('x').map(Number) as [number, number];
+const [width, viewHeight] = values.size!.split('x').map(Number) as [number, number];
+let height = viewHeight;
+if (values.full) {
+  // The whole page in one viewport, so that the hovered chart keeps its values in the picture.
+  const probe = await openPage(resolve(file), { width, height });
+  height = await probe.evaluate<number>('document.documentElement.scrollHeight');
+  await probe.close();
+}
 const page = await openPage(resolve(file), { width, height });
 try {
   const at = await page.evaluate<{ x: number; y: number } | null>(`(() => {
@@ -29,9 +36,8 @@ try {
     await page.mouseMove(at.x, at.y);
     await new Promise((r) => setTimeout(r, 200));
   }
-  if (values.full) await page.evaluate('window.scrollTo(0, 0)');
   mkdirSync(dirname(values.out!), { recursive: true });
-  writeFileSync(values.out!, await page.screenshot({ fullPage: values.full! }));
+  writeFileSync(values.out!, await page.screenshot());
 } finally {
   await page.close();
 }
