@@ -9,7 +9,7 @@
 import { MS, SEC, US, toSeconds } from '@splitsim/kernel';
 import { instantiate } from '@splitsim/instantiation';
 import { mmc } from '@splitsim/models';
-import { runSequential } from '@splitsim/runtime';
+import { completed, runSequential } from '@splitsim/runtime';
 import config from '../configs/mmc.ts';
 import { benchArgs } from './args.ts';
 
@@ -28,7 +28,7 @@ export async function run(args: string[]): Promise<void> {
     const counted = r >= o.warmup;
     const system = config.system(params);
     const plan = instantiate(system, config.instantiations.single!(system, params), { config: 'mmc', instantiation: 'single', seed: o.seed });
-    const { result, metrics, wallSeconds } = runSequential(plan);
+    const { result, metrics, wallSeconds } = completed(runSequential(plan));
     const server = metrics.find((m) => m.path === 'server')!.stats as Record<string, { mean: number; count: number }>;
     const jobs = server.response!.count;
     if (jobs !== o.jobs) throw new Error(`expected ${o.jobs} jobs served, got ${jobs}`);

@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'E_PARAMS'
   | 'E_CONFIG'
   | 'E_CHANNEL'
-  | 'E_INSTANCE';
+  | 'E_INSTANCE'
+  /** The run directory: --out refused before the run, or its disk failed during it. */
+  | 'E_OUTPUT';
 
 export class SplitSimError extends Error {
   readonly code: ErrorCode;

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { parseTime, SplitSimError, studentTQuantile, type ComponentMetrics } from '@splitsim/kernel';
 import { instantiate, type Figure } from '@splitsim/instantiation';
 import { loadConfig } from './config-file.ts';
-import { runSequential } from './run-sequential.ts';
+import { completed, runSequential } from './run-sequential.ts';
 
 /**
  * Independent replications of one config on a pool of worker threads (piscina): each run gets
@@ -45,7 +45,7 @@ export async function runReplication(task: ReplicationTask): Promise<Replication
   const options: Parameters<typeof runSequential>[1] = { catalog };
   if (untilText !== undefined) options.until = parseTime(untilText, '--until');
   if (task.maxEvents !== undefined) options.maxEvents = task.maxEvents;
-  const { result, metrics, wallSeconds } = runSequential(plan, options);
+  const { result, metrics, wallSeconds } = completed(runSequential(plan, options));
   const figures = config.summary ? config.summary(metrics, params) : [];
   const out: ReplicationResult = { seed: task.seed, figures, values: flatten(metrics), events: result.events, simulatedTime: result.now, wallSeconds };
   if (task.keepMetrics) out.metrics = metrics;
