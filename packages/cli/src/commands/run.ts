@@ -97,25 +97,32 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   // --replications: independent seeds on a worker pool (commands/sweep.ts), not one run.
   if (flags.replications !== undefined && flags.replications > 1) return (await import('./sweep.ts')).replicationsCommand(file, flags);
   // --out first: a directory the run could not write to is refused before anything is loaded or run.
-  const claimed = flags.out !== undefined ? RunDirectory.claim(flags.out, flags.force === true) : null;
+  let dir = flags.out !== undefined ? RunDirectory.claim(flags.out, flags.force === true) : null;
+  const say = flags.quiet || flags.json ? () => {} : (s: string) => process.stderr.write(s);
+  const stopper = new Stopper();
+  const signals = new RunSignals(stopper, say, (sig) => {
+    // Nothing has run and nothing is written: give the directory back and go.
+    dir?.abandon();
+    process.exit(SIGNAL_EXIT[sig]);
+  });
   let p: Prepared;
   try {
     p = await prepare(file, flags);
+    dir ??= RunDirectory.claim(defaultRunDirectory(p.config.name), flags.force === true);
   } catch (err) {
-    claimed?.abandon();
+    dir?.abandon();
+    signals.uninstall();
     throw err;
   }
   const { config, params, catalog, instName, seed, until, profileNs, plan, parallel } = p;
-  const dir = claimed ?? RunDirectory.claim(defaultRunDirectory(config.name), flags.force === true);
-  const say = flags.quiet || flags.json ? () => {} : (s: string) => process.stderr.write(s);
   const placements = [...new Set(plan.instances.map((i) => (parallel ? i.placement.kind : 'inline')))].join('+');
   say(`running ${config.name}/${instName}: ${plan.components.length} components, ${plan.instances.length} instance(s)${parallel ? ` (${placements})` : ''}, seed ${seed}\n`);
 
-  const stopper = new Stopper();
-  const signals = new RunSignals(stopper, say);
+  let written = false;
   try {
     dir.onFailure = (f) => stopper.fail(f);
     const facts: Record<string, unknown> = { placement: placements, ...(until !== undefined ? { until } : {}), ...(profileNs > 0 ? { profileIntervalNs: profileNs } : {}) };
+    signals.running();
     const outcome = dir.start(plan, facts)
       ? await runPlan(plan, {
           placement: parallel ? flags.placement : 'inline',
@@ -136,6 +143,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
     if (outcome.failure) extra.failure = outcome.failure;
     if (outcome.interrupt) extra.signal = outcome.interrupt;
     const run = dir.finish({ plan, result: outcome.result, metrics: outcome.metrics, wallSeconds: outcome.wallSeconds, status: outcome.status, log: outcome.log, extra });
+    written = true;
     const figures = run.metrics && config.summary ? config.summary(run.metrics, params) : [];
     // A disk that failed the run takes nothing more: what it kept is what run.json lists.
     const diskFailed = (run.extra?.failure as Failure | undefined)?.code === 'E_OUTPUT';
@@ -150,6 +158,14 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
     }
     if (outcome.stopExact === false) say('warning: a component stopped the run after another instance had already run past that point; see run.log\n');
     process.exitCode = run.status === 'failed' ? EXIT.failed : run.status === 'interrupted' ? SIGNAL_EXIT[(outcome.interrupt as RunSignal) ?? 'SIGINT'] ?? EXIT.interrupted : (signals.exitCode() ?? EXIT.completed);
+  } catch (err) {
+    // Whatever escaped (a bug of ours, a plan this runtime refuses): run.json still ends, as failed.
+    if (!written) {
+      const message = err instanceof Error ? err.message : String(err);
+      const failure: Failure = { instance: 'coordinator', message, ...(typeof (err as { code?: unknown }).code === 'string' ? { code: (err as { code: string }).code } : {}) };
+      dir.close(dir.finish({ plan, result: { reason: 'failed', now: 0, events: 0, message }, metrics: null, wallSeconds: 0, status: 'failed', log: [], extra: { failure } }));
+    }
+    throw err;
   } finally {
     signals.uninstall();
   }

@@ -5,7 +5,8 @@
  * unboxed and next to each other); Tally keeps its own five the same way. Either way the update
  * is this one function, so a tally kept in slots and a Tally give the same bits.
  */
-export type TallySlots = number[] | Float64Array;
+/** An array of doubles (never a typed array, so the update below sees one kind of array everywhere and stays monomorphic). */
+export type TallySlots = number[];
 
 /** Slots a running tally takes: count, mean, m2, min, max. */
 export const TALLY = 5;

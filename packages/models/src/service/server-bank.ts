@@ -28,8 +28,9 @@ const params = z
 
 type Params = z.output<typeof params>;
 
-// The bank's running figures, in one typed array: object fields holding doubles are boxed in V8,
-// one more cache line each, and a message to one of a hundred banks finds them cold.
+// The bank's running figures, in one array of doubles: object fields holding doubles are boxed in
+// V8, one more cache line each, and a message to one of a hundred banks finds them cold. (A plain
+// array rather than a Float64Array: the kernel's tallyAdd then sees one kind of array everywhere.)
 const W = 0; // wait: a tally in the kernel's slots (count, mean, m2, min, max)
 const R = 5; // response: the same
 const AREA = 10; // ∫ jobs in the bank dt over the jobs that have left, ps
@@ -89,7 +90,8 @@ export class ServerBank extends JobQueues<Params> {
   /** The pending wake-up: its generation (older ones are ignored) and time. */
   private wakeGen = 0;
 
-  private readonly acc = Float64Array.of(0, 0, 0, Infinity, -Infinity, 0, 0, 0, Infinity, -Infinity, 0, 0, 0, 0, 0, Infinity, SEC / this.params.speed, this.params.warmup);
+  // Infinity among them makes the literal an array of doubles from the start (see network/running.ts).
+  private readonly acc: number[] = [0, 0, 0, Infinity, -Infinity, 0, 0, 0, Infinity, -Infinity, 0, 0, 0, 0, 0, Infinity, SEC / this.params.speed, this.params.warmup];
   private readonly waitStat = this.ctx.stats.tally('wait');
   private readonly responseStat = this.ctx.stats.tally('response');
   private readonly served = this.ctx.stats.counter('served');
