@@ -104,6 +104,11 @@ export class RunDirectory {
     return run;
   }
 
+  /** Lets the directory go (for a command that writes its own files there, such as replications). */
+  release(): void {
+    releaseRunDirectory(this.dir);
+  }
+
   /** Rewrites run.json once the optional outputs (report, profile) are written, so that its file list is complete; lets the directory go. */
   close(run: RunRecord): void {
     this.writeRunJson(run);
