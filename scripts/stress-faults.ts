@@ -198,6 +198,7 @@ const CASES: Record<string, () => Promise<Trial>> = {
   'SIGINT mid-run, processes': () => signalCase('SIGINT', 'process', 'mid-run'),
   'SIGINT at start-up, processes': () => signalCase('SIGINT', 'process', 'start-up'),
   'SIGTERM at start-up, threads': () => signalCase('SIGTERM', 'thread', 'start-up'),
+  'SIGHUP at start-up, in-process': () => signalCase('SIGHUP', 'inline', 'start-up'),
   'double SIGINT, processes': () => signalCase('SIGINT', 'process', 'mid-run', true),
   'second SIGINT while writing outputs': signalWhileWriting,
   'kill -9 coordinator (to no orphan)': killCoordinator,
