@@ -11,6 +11,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Synchronizer, wallNs } from '@splitsim/channels';
 import { buildInstance } from './build-instance.ts';
 import { planCatalog } from './modules.ts';
+import { pinSplitsim } from './pin-splitsim.ts';
 import { ControlBlock, createControl, failureOf, type Command, type InstanceSpec, type Report } from './control.ts';
 import { InstanceLoop, type LoopEnd } from './instance-loop.ts';
 import { ProfileLog } from './profile-log.ts';
@@ -44,6 +45,7 @@ async function main(spec: InstanceSpec, control: ControlBlock): Promise<void> {
   let profile: ProfileLog | null = null;
   let loop: InstanceLoop | null = null;
   try {
+    if (spec.plan.modules.some((m) => m.url !== undefined)) pinSplitsim();
     const { engine, cut } = buildInstance(spec.plan, spec.instance, await planCatalog(spec.plan), (line) => log.push(line));
     channels = new InstanceChannels(spec.plan, spec.instance, engine, cut, spec.channels, {
       whileFull: () => loop!.whileFull(),

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { formatTime, MS, parseTime, SplitSimError, toSeconds } from '@splitsim/kernel';
-import { instantiate, type Figure, type Plan } from '@splitsim/instantiation';
-import { defaultRunDirectory, fsProblem, RunDirectory, runPlan, Stopper, writeReport, type Failure, type LoadedConfig, type RunOutcome, type RunRecord } from '@splitsim/runtime';
-import { loadConfig, parseOverrides } from '../load-config.ts';
+import { describeParams, type Figure, type Plan } from '@splitsim/instantiation';
+import { defaultRunDirectory, fsProblem, planConfig, RunDirectory, runPlan, Stopper, writeReport, type Failure, type RunOutcome, type RunRecord } from '@splitsim/runtime';
+import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { options } from '../options.ts';
 import { RunSignals, SIGNAL_EXIT, type RunSignal } from '../signals.ts';
 
@@ -18,6 +18,7 @@ export interface RunFlags {
   quiet?: boolean;
   placement?: 'thread' | 'process';
   profile?: string | boolean;
+  params?: boolean;
   replications?: number;
   workers?: number;
 }
@@ -30,7 +31,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a config\'s instantiation and write a run directory (plan.json, metrics.json, run.json, run.log, profile/)')
     .argument('<config>', 'config file, e.g. configs/mmc.ts');
-  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'force', 'placement', 'profile', 'replications', 'workers', 'json', 'quiet')) cmd.addOption(o);
+  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'force', 'placement', 'profile', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     [
@@ -73,18 +74,15 @@ interface Prepared {
 
 /** Everything a run needs from the input; every problem here is bad input (exit 2) and nothing has run. */
 async function prepare(file: string, flags: RunFlags): Promise<Prepared> {
-  const { config, params, catalog } = await loadConfig(file, parseOverrides(flags.set));
-  const instName = flags.inst ?? config.defaultInstantiation;
-  const build = config.instantiations[instName];
-  if (!build) {
-    throw new SplitSimError('E_CONFIG', `${file}: no instantiation "${instName}" (available: ${Object.keys(config.instantiations).join(', ')})`, { file });
-  }
+  const loaded = await loadConfig(file, parseOverrides(flags.set));
+  const { config, params, catalog } = loaded;
   const seed = flags.seed ?? config.run?.seed ?? 1;
   const untilText = flags.until ?? config.run?.until;
   const until = untilText === undefined ? undefined : parseTime(untilText, '--until');
   const profileNs = profileInterval(flags.profile);
-  const system = config.system(params);
-  let plan: Plan = instantiate(system, build(system, params), { config: config.name, instantiation: instName, seed, catalog });
+  const planned = planConfig(loaded, file, flags.inst, seed);
+  const instName = planned.instantiation;
+  let plan: Plan = planned.plan;
   if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => ({ ...i, placement: { kind: flags.placement! } })) };
   const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0;
   if (parallel && flags.maxEvents !== undefined) {
@@ -96,6 +94,7 @@ async function prepare(file: string, flags: RunFlags): Promise<Prepared> {
 export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   // --replications: independent seeds on a worker pool (commands/sweep.ts), not one run.
   if (flags.replications !== undefined && flags.replications > 1) return (await import('./sweep.ts')).replicationsCommand(file, flags);
+  if (flags.params) return printParams(await loadConfig(file, parseOverrides(flags.set)), flags.json === true);
   // --out first: a directory the run could not write to is refused before anything is loaded or run.
   let dir = flags.out !== undefined ? RunDirectory.claim(flags.out, flags.force === true) : null;
   const say = flags.quiet || flags.json ? () => {} : (s: string) => process.stderr.write(s);
@@ -204,6 +203,20 @@ async function optionalOutputs(dir: RunDirectory, run: RunRecord, o: { title: st
     o.say(`profiler: ${(err as Error).message} (run \`splitsim profile ${dir.dir}\` to retry)\n`);
     return '';
   }
+}
+
+/** `--params`: the config's parameters with their types, defaults and the values this command line gives them. */
+function printParams(loaded: LoadedConfig, json: boolean): void {
+  const list = describeParams(loaded.config.params).map((p) => ({ ...p, value: loaded.params[p.name] }));
+  if (json) {
+    process.stdout.write(`${JSON.stringify(list)}\n`);
+    return;
+  }
+  const width = Math.max(4, ...list.map((p) => p.name.length));
+  const lines = [`${loaded.config.name} parameters (--set name=value):`];
+  for (const p of list) lines.push(`  ${p.name.padEnd(width)}  ${p.type}${p.required ? ', required' : ''}${p.default !== undefined ? `, default ${JSON.stringify(p.default)}` : ''}`);
+  if (list.length === 0) lines.push('  (none)');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function report(run: RunRecord, dir: string, o: { config: string; instName: string; seed: number; json: boolean; quiet: boolean; figures: Figure[] }): void {
