@@ -12,13 +12,13 @@ export interface NetRun {
 }
 
 /** Routes, instantiates (host.protocol + switch.packet unless rules say otherwise) and runs to `until` ps. */
-export function runNetwork(system: System, until: number, options: { seed?: number; models?: ModelRule[]; partition?: PartitionFn } = {}): NetRun {
+export function runNetwork(system: System, until: number, options: { seed?: number; models?: ModelRule[]; partition?: PartitionFn; maxEvents?: number } = {}): NetRun {
   routeNetwork(system);
   const plan = instantiate(system, {
     models: options.models ?? [{ kind: 'host', model: 'host.protocol' }, { kind: 'switch', model: 'switch.packet' }],
     ...(options.partition ? { partition: options.partition } : {}),
   }, { config: system.name, instantiation: 'test', seed: options.seed ?? 1 });
-  const { metrics, result } = runSequential(plan, { until });
+  const { metrics, result } = runSequential(plan, { until, ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }) });
   return { metrics, now: result.now, events: result.events };
 }
 

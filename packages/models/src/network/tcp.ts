@@ -344,7 +344,9 @@ export class Tcp {
       c.rttvar = 0.75 * c.rttvar + 0.25 * Math.abs(c.srtt - r);
       c.srtt = 0.875 * c.srtt + 0.125 * r;
     }
-    c.rto = Math.min(Math.max(c.srtt + 4 * c.rttvar, this.params.minRto), this.params.maxRto);
+    // Whole picoseconds: the timer fires at a whole ps (the kernel rounds delays), and a deadline
+    // with a fraction left over would look early by that fraction and re-arm at delay 0 forever.
+    c.rto = Math.round(Math.min(Math.max(c.srtt + 4 * c.rttvar, this.params.minRto), this.params.maxRto));
   }
 
   /** Takes in a segment's payload; returns whether to acknowledge it at once. */
@@ -399,7 +401,7 @@ export class Tcp {
     if (c.rtoDeadline === Infinity) return;
     if (now < c.rtoDeadline) {
       c.rtoPending = true;
-      this.ctx.schedule(this.rtoTimer, c.rtoDeadline - now, c.index);
+      this.ctx.schedule(this.rtoTimer, Math.ceil(c.rtoDeadline - now), c.index);
       return;
     }
     this.acc[S_TIMEOUTS]!++;
