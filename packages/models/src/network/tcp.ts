@@ -1,7 +1,12 @@
 import type { Context, Counter, Tally } from '@splitsim/kernel';
-import { F_ACK, F_CE, F_ECE, F_ECT, F_PSH, flowHash, makePacket, PROTO_TCP, TCP_HEADER, wireSize, type Packet } from './packet.ts';
+import {
+  F_ACK, F_CE, F_ECE, F_ECT, F_PSH, F_SACK, F_SACK_OK, flowHash, makePacket, makeSackPacket, PROTO_TCP, sackOptionBytes, TCP_HEADER, wireSize,
+  type Packet, type SackPacket,
+} from './packet.ts';
 import { doubles, TALLY, tallyAdd, tallyInto, tallyStart } from './running.ts';
+import { dctcpAck, rttSample } from './tcp-cc.ts';
 import { boundaryAfter, CC_DCTCP, CC_RENO, Conn, insertEnd, insertRange, peerKey, type TcpParams } from './tcp-conn.ts';
+import { firstHole, lostEdge, nextSacked, prrQuota, sackBlocks, sackedBelow, sackPipe, sackTake, sackTrim } from './tcp-sack.ts';
 
 export { tcpParams, Conn, CC_RENO, CC_DCTCP, type TcpParams } from './tcp-conn.ts';
 
@@ -34,7 +39,9 @@ export interface TcpUser {
  * recovery with partial acknowledgements, RFC 6298 retransmission timeout with backoff) and
  * DCTCP (ECN-capable segments, exact CE echo, window cut by α/2 once per window, RFC 8257).
  * Every segment is acknowledged at once unless `ackEvery` asks for delayed ACKs; the receiver
- * reassembles out-of-order data, so a loss costs one retransmission, not a window.
+ * reassembles out-of-order data, so a loss costs one retransmission, not a window. With SACK
+ * (on unless `sack: false`) the receiver reports what it holds and loss recovery follows RFC
+ * 6675 (tcp-sack.ts) for either congestion control.
  */
 export class Tcp {
   private readonly conns: Conn[] = [];
@@ -48,6 +55,14 @@ export class Tcp {
   private readonly abcLimit: number;
   private nextPort = 49152;
   private readonly mss: number;
+  /** F_SACK_OK when this host takes SACK blocks, else 0: set on every segment it sends. */
+  private readonly sackFlag: number;
+  /** SACK blocks of the segment being made (sackBlocks() fills it), and the application word of the segment cut() made. */
+  private readonly blocks = doubles(6);
+  private cutWord = -1;
+  /** Bytes the acknowledgement being handled delivered (RFC 6937's DeliveredData), and whether it moved sndUna, for the SACK recovery it prompts. */
+  private delivered = 0;
+  private advanced = false;
 
   private readonly segments: Counter;
   private readonly retransmits: Counter;
@@ -78,6 +93,7 @@ export class Tcp {
     this.rtoTimer = ctx.timer((index) => this.rtoFired(this.conns[index]!));
     this.ackTimer = ctx.timer((index) => this.ackFired(this.conns[index]!));
     this.abcLimit = params.ackEvery * params.mss;
+    this.sackFlag = params.sack ? F_SACK_OK : 0;
     const s = ctx.stats;
     this.segments = s.counter('tcpSegments');
     this.retransmits = s.counter('tcpRetransmits');
@@ -107,11 +123,12 @@ export class Tcp {
 
   /** Opens a connection to (raddr, rport) from a fresh local port. */
   open(raddr: number, rport: number, cc: number, app: number): Conn {
-    return this.add(this.nextPort++, raddr, rport, cc, app);
+    // Until the peer's first segment says otherwise (it lacks F_SACK_OK), SACK is assumed.
+    return this.add(this.nextPort++, raddr, rport, cc, app, this.params.sack);
   }
 
-  private add(lport: number, raddr: number, rport: number, cc: number, app: number): Conn {
-    const c = new Conn(this.conns.length, lport, raddr, rport, flowHash(this.address, raddr, lport, rport, PROTO_TCP), cc, app, this.params, this.ctx.now);
+  private add(lport: number, raddr: number, rport: number, cc: number, app: number, sackOk: boolean): Conn {
+    const c = new Conn(this.conns.length, lport, raddr, rport, flowHash(this.address, raddr, lport, rport, PROTO_TCP), cc, app, this.params, this.ctx.now, sackOk);
     this.conns.push(c);
     const k = peerKey(raddr, rport);
     if (!this.byPeer.has(k)) this.byPeer.set(k, c.index);
@@ -150,54 +167,125 @@ export class Tcp {
     if (index < 0) {
       const app = this.user.accept(p.dport);
       if (app < 0) return;
-      index = this.add(p.dport, p.src, p.sport, (p.flags & F_ECT) !== 0 ? CC_DCTCP : CC_RENO, app).index;
+      index = this.add(p.dport, p.src, p.sport, (p.flags & F_ECT) !== 0 ? CC_DCTCP : CC_RENO, app, this.params.sack && (p.flags & F_SACK_OK) !== 0).index;
     }
     const c = this.conns[index]!;
+    if (c.sackOk && (p.flags & F_SACK_OK) === 0) c.sackOk = false;
     if ((p.flags & F_ACK) !== 0) this.onAck(c, p);
     if (p.len > 0) this.output(c, this.onData(c, p) ? ACK_NOW : ACK_LATER);
-    else if (c.sndNxt < c.sndLimit) this.output(c, ACK_NONE);
+    else if (c.sndNxt < c.sndLimit || (c.inRecovery && c.sackOk)) this.output(c, ACK_NONE);
   }
 
   /**
-   * Sends what the window allows. If no data went (data carries the acknowledgement), `ack`
-   * says whether to send a bare acknowledgement now, later (delayed ACK) or not at all.
+   * Sends what the window allows (in SACK recovery, what the pipe allows). If no data went (data
+   * carries the acknowledgement), `ack` says whether to send a bare acknowledgement now, later
+   * (delayed ACK) or not at all.
    */
   private output(c: Conn, ack: number): void {
-    const mss = this.mss;
+    if (c.inRecovery && c.sackOk ? this.sackSend(c) : this.sendWindow(c)) {
+      if (c.rtoDeadline === Infinity) this.armRto(c);
+    } else if (ack === ACK_NOW) this.sendAck(c);
+    else if (ack === ACK_LATER) this.delayAck(c);
+  }
+
+  /** Sends from sndNxt while the window allows; returns whether anything went. */
+  private sendWindow(c: Conn): boolean {
     let sent = false;
     for (;;) {
-      const seq = c.sndNxt;
+      let seq = c.sndNxt;
+      // Going back after a timeout, skip what the receiver reported holding.
+      const skip = c.sacked.length > 0 && seq < c.sndMax;
+      if (skip) c.sndNxt = seq = firstHole(c, seq);
       if (seq >= c.sndLimit) break;
-      let end = Math.min(seq + mss, c.sndLimit);
-      const b = boundaryAfter(c.txEnds, seq);
-      const psh = b >= 0 && c.txEnds[b]! <= end;
-      if (psh) end = c.txEnds[b]!;
-      const flight = seq - c.sndUna;
-      if (flight > 0 && flight + (end - seq) > c.cwnd) break;
+      const end = this.cut(c, seq, skip ? Math.min(c.sndLimit, nextSacked(c, seq)) : c.sndLimit);
+      // What the receiver holds is not in flight, but only going back does it make room: new data
+      // waits for the cumulative acknowledgement, except for one segment on each of the first two
+      // duplicates (limited transmit, RFC 3042, with SACK), so that the duplicates leave room in
+      // the queue for the fast retransmission.
+      const flight = seq - c.sndUna - (skip ? sackedBelow(c, seq) : 0);
+      const window = c.sackOk && c.dupAcks > 0 && !c.inRecovery ? c.cwnd + Math.min(c.dupAcks, 2) * this.mss : c.cwnd;
+      if (flight > 0 && flight + (end - seq) > window) break;
       if (!this.room()) {
-        if (!c.blocked) {
-          c.blocked = true;
-          this.blocked.push(c);
-        }
+        this.block(c);
         break;
       }
-      this.segment(c, seq, end - seq, psh ? c.txWords[b]! : -1);
+      this.segment(c, seq, end - seq, this.cutWord);
       c.sndNxt = end;
       if (end > c.sndMax) c.sndMax = end;
       sent = true;
     }
-    if (sent) {
-      if (c.rtoDeadline === Infinity) this.armRto(c);
-    } else if (ack === ACK_NOW) this.sendAck(c);
-    else if (ack === ACK_LATER) this.delayAck(c);
+    return sent;
+  }
+
+  private block(c: Conn): void {
+    if (!c.blocked) {
+      c.blocked = true;
+      this.blocked.push(c);
+    }
+  }
+
+  /**
+   * The end of the segment that starts at `seq`: at most an MSS and `limit`, and never past the
+   * end of a message (there it ends, and cutWord is the message's word; else cutWord is -1).
+   */
+  private cut(c: Conn, seq: number, limit: number): number {
+    let end = Math.min(seq + this.mss, limit);
+    const b = boundaryAfter(c.txEnds, seq);
+    this.cutWord = -1;
+    if (b >= 0 && c.txEnds[b]! <= end) {
+      end = c.txEnds[b]!;
+      this.cutWord = c.txWords[b]!;
+    }
+    return end;
+  }
+
+  /**
+   * RFC 6675 loss recovery paced by RFC 6937 (prrQuota): NextSeg, while the quota lasts: the next
+   * lost hole above highRxt, else new data, else (nothing new to send) the next hole not yet
+   * deemed lost. Returns whether anything went.
+   */
+  private sackSend(c: Conn): boolean {
+    const lost = lostEdge(c, this.mss, this.params.rack);
+    const newlyLost = lost > c.lostMark && firstHole(c, Math.max(c.lostMark, c.sndUna)) < lost;
+    c.lostMark = lost;
+    let quota = prrQuota(c, sackPipe(c, lost), this.delivered, this.mss, this.advanced && !newlyLost);
+    this.delivered = 0;
+    this.advanced = false;
+    let sent = false;
+    for (;;) {
+      const hole = firstHole(c, Math.max(c.highRxt, c.sndUna));
+      const again = hole < c.sndMax && (hole < lost || c.sndMax >= c.sndLimit);
+      if (!again && c.sndMax >= c.sndLimit) break;
+      const seq = again ? hole : c.sndMax;
+      const end = this.cut(c, seq, again ? Math.min(c.sndMax, nextSacked(c, hole)) : c.sndLimit);
+      if (end - seq > quota) break;
+      if (!again && !this.room()) {
+        this.block(c);
+        break;
+      }
+      this.segment(c, seq, end - seq, this.cutWord);
+      if (again) c.highRxt = end;
+      else c.sndNxt = c.sndMax = end;
+      quota -= end - seq;
+      c.prrOut += end - seq;
+      sent = true;
+    }
+    return sent;
   }
 
   /** A bare acknowledgement of everything received in order. */
   private sendAck(c: Conn): void {
     c.unacked = 0;
     c.ackDeadline = Infinity;
-    this.transmit(makePacket(this.address, c.raddr, c.lport, c.rport, PROTO_TCP, c.ceEcho ? F_ACK | F_ECE : F_ACK,
-      wireSize(0, TCP_HEADER), 0, c.sndNxt, c.rcvNxt, c.hash, this.ctx.now, c.tsRecent, -1));
+    this.transmit(this.make(c, c.ceEcho ? F_ACK | F_ECE : F_ACK, 0, c.sndNxt, -1));
+  }
+
+  /** A segment of `c` with `len` payload bytes from `seq`: SACK blocks ride on it while the receiver holds out-of-order data. */
+  private make(c: Conn, flags: number, len: number, seq: number, word: number): Packet {
+    flags |= this.sackFlag;
+    const n = c.sackOk && c.ooo.length > 0 ? sackBlocks(c, this.blocks) : 0;
+    if (n === 0) return makePacket(this.address, c.raddr, c.lport, c.rport, PROTO_TCP, flags, wireSize(len, TCP_HEADER), len, seq, c.rcvNxt, c.hash, this.ctx.now, c.tsRecent, word);
+    return makeSackPacket(this.address, c.raddr, c.lport, c.rport, PROTO_TCP, flags, wireSize(len, TCP_HEADER + sackOptionBytes(n)), len, seq, c.rcvNxt, c.hash, this.ctx.now, c.tsRecent, word, this.blocks, n);
   }
 
   /**
@@ -251,44 +339,56 @@ export class Tcp {
     // The segment acknowledges everything received so far.
     c.unacked = 0;
     c.ackDeadline = Infinity;
-    this.transmit(makePacket(this.address, c.raddr, c.lport, c.rport, PROTO_TCP, flags, wireSize(len, TCP_HEADER), len, seq, c.rcvNxt, c.hash, this.ctx.now, c.tsRecent, word));
+    this.transmit(this.make(c, flags, len, seq, word));
   }
 
-  /** Resends the segment at `seq` (loss recovery). */
-  private resend(c: Conn, seq: number): void {
-    let end = Math.min(seq + this.mss, c.sndMax);
-    const b = boundaryAfter(c.txEnds, seq);
-    const psh = b >= 0 && c.txEnds[b]! <= end;
-    if (psh) end = c.txEnds[b]!;
-    if (end > seq) this.segment(c, seq, end - seq, psh ? c.txWords[b]! : -1);
+  /** Resends the segment at `seq`, ending by `limit` (loss recovery); returns its length. */
+  private retransmit(c: Conn, seq: number, limit: number): number {
+    const end = this.cut(c, seq, limit);
+    if (end > seq) this.segment(c, seq, end - seq, this.cutWord);
+    return end - seq;
   }
 
   private onAck(c: Conn, p: Packet): void {
     const ack = p.ack;
     const mss = this.mss;
+    const sack = c.sackOk && (p.flags & F_SACK) !== 0;
+    const sackedBefore = c.sackedBytes;
     if (ack > c.sndUna) {
       const acked = ack - c.sndUna;
       // RFC 7661: grow the window only while it limits the sender, not while the host holds it back.
       const limited = c.sndMax - c.sndUna + mss > (c.cwnd < c.ssthresh ? c.cwnd / 2 : c.cwnd);
+      // A first hole filled without a retransmission, data SACKed above it: it arrived late (reordering).
+      if (c.sacked.length > 0 && c.sndUna >= c.highRxt) c.reordering = true;
       c.sndUna = ack;
       if (c.sndNxt < ack) c.sndNxt = ack;
+      if (c.sacked.length > 0) sackTrim(c);
+      if (sack) sackTake(c, p as SackPacket);
       this.acc[S_ACKED] += acked;
-      if (p.echo >= 0) this.sample(c, this.ctx.now - p.echo);
+      if (p.echo >= 0) {
+        const r = this.ctx.now - p.echo;
+        tallyAdd(this.acc, S_RTT, r);
+        rttSample(c, r, this.params);
+      }
       const ends = c.txEnds;
       while (ends.length > 0 && ends[0]! <= ack) {
         ends.shift();
         c.txWords.shift();
       }
-      if (c.cc === CC_DCTCP) this.dctcp(c, acked, (p.flags & F_ECE) !== 0);
+      if (c.cc === CC_DCTCP) dctcpAck(c, acked, (p.flags & F_ECE) !== 0, this.params);
       if (c.inRecovery) {
         if (ack >= c.recover) {
           // Full acknowledgement: leave recovery with the halved window.
           c.inRecovery = false;
           c.dupAcks = 0;
           c.cwnd = c.ssthresh;
-        } else {
-          // Partial acknowledgement: the next hole is lost too; resend it, deflate the window.
-          this.resend(c, ack);
+        } else if (c.sackOk) {
+          this.deliver(c, acked + c.sackedBytes - sackedBefore);
+          this.advanced = true;
+        }
+        else {
+          // NewReno's partial acknowledgement: the next hole is lost too; resend it, deflate the window.
+          this.retransmit(c, ack, c.sndMax);
           c.cwnd = Math.max(c.cwnd - acked + mss, mss);
         }
       } else {
@@ -303,50 +403,37 @@ export class Tcp {
       else this.armRto(c);
       if (c.sndUna >= c.sndLimit) this.user.drained(c);
     } else if (ack === c.sndUna && p.len === 0 && c.sndMax > c.sndUna) {
+      if (sack) sackTake(c, p as SackPacket);
       c.dupAcks++;
-      if (c.inRecovery) c.cwnd += mss;
-      else if (c.dupAcks === 3 && ack > c.recover) {
+      if (c.inRecovery) {
+        // NewReno inflates the window per duplicate; SACK recovery counts what was delivered instead.
+        if (c.sackOk) this.deliver(c, c.sackedBytes - sackedBefore);
+        else c.cwnd += mss;
+      } else if (ack > c.recover && (c.sackOk ? c.dupAcks >= 3 || lostEdge(c, mss, false) > ack : c.dupAcks === 3)) {
         c.ssthresh = Math.max((c.sndMax - c.sndUna) / 2, 2 * mss);
         c.recover = c.sndMax;
         c.inRecovery = true;
         this.acc[S_FAST]!++;
-        this.resend(c, c.sndUna);
-        c.cwnd = c.ssthresh + 3 * mss;
+        if (c.sackOk) {
+          // RFC 6675 (4): cwnd = ssthresh, the first hole goes at once, the rest as the pipe allows.
+          c.cwnd = c.ssthresh;
+          c.recoverFs = c.sndMax - c.sndUna;
+          c.prrDelivered = 0;
+          c.lostMark = c.sndUna;
+          c.prrOut = this.retransmit(c, ack, Math.min(c.sndMax, nextSacked(c, ack)));
+          c.highRxt = ack + c.prrOut;
+        } else {
+          this.retransmit(c, ack, c.sndMax);
+          c.cwnd = c.ssthresh + 3 * mss;
+        }
       }
     }
   }
 
-  /** RFC 8257: α tracks the marked fraction per window; an echoed mark cuts the window by α/2, once per window. */
-  private dctcp(c: Conn, acked: number, ece: boolean): void {
-    c.winAcked += acked;
-    if (ece) c.winMarked += acked;
-    if (c.sndUna >= c.winEnd) {
-      const g = this.params.dctcpG;
-      c.alpha = (1 - g) * c.alpha + (g * c.winMarked) / Math.max(c.winAcked, 1);
-      c.winAcked = 0;
-      c.winMarked = 0;
-      c.winEnd = c.sndMax;
-    }
-    if (ece && !c.inRecovery && c.sndUna > c.cwrEnd) {
-      c.cwnd = Math.max(c.cwnd * (1 - c.alpha / 2), this.mss);
-      c.ssthresh = c.cwnd;
-      c.cwrEnd = c.sndMax;
-    }
-  }
-
-  /** RFC 6298 estimator. */
-  private sample(c: Conn, r: number): void {
-    tallyAdd(this.acc, S_RTT, r);
-    if (c.srtt < 0) {
-      c.srtt = r;
-      c.rttvar = r / 2;
-    } else {
-      c.rttvar = 0.75 * c.rttvar + 0.25 * Math.abs(c.srtt - r);
-      c.srtt = 0.875 * c.srtt + 0.125 * r;
-    }
-    // Whole picoseconds: the timer fires at a whole ps (the kernel rounds delays), and a deadline
-    // with a fraction left over would look early by that fraction and re-arm at delay 0 forever.
-    c.rto = Math.round(Math.min(Math.max(c.srtt + 4 * c.rttvar, this.params.minRto), this.params.maxRto));
+  /** In SACK recovery, an acknowledgement delivered `bytes` (cumulatively or selectively): PRR's sending quota grows with them. */
+  private deliver(c: Conn, bytes: number): void {
+    c.prrDelivered += bytes;
+    this.delivered = bytes;
   }
 
   /** Takes in a segment's payload; returns whether to acknowledge it at once. */
@@ -372,6 +459,8 @@ export class Tcp {
         }
       }
     } else insertRange(c.ooo, seq, end);
+    // RFC 2018: the first SACK block holds the segment that prompted the acknowledgement, if it is held out of order.
+    c.lastOoo = seq >= c.rcvNxt ? seq : -1;
     if (c.rcvNxt > before) {
       this.acc[S_DELIVERED] += c.rcvNxt - before;
       const ends = c.rxEnds;
@@ -411,6 +500,8 @@ export class Tcp {
     c.inRecovery = false;
     c.dupAcks = 0;
     c.recover = c.sndMax;
+    // Going back resends holes: their late arrival is no sign of reordering.
+    c.highRxt = c.sndMax;
     c.rto = Math.min(c.rto * 2, this.params.maxRto);
     c.rtoDeadline = Infinity;
     this.output(c, ACK_NONE);
