@@ -1,23 +1,12 @@
 import type { Context, Counter, Tally } from '@splitsim/kernel';
-import {
-  F_ACK, F_CE, F_ECE, F_ECT, F_PSH, F_SACK, F_SACK_OK, flowHash, makePacket, makeSackPacket, PROTO_TCP, sackOptionBytes, TCP_HEADER, wireSize,
-  type Packet, type SackPacket,
-} from './packet.ts';
+import { F_ACK, F_CE, F_ECE, F_ECT, F_PSH, F_SACK, F_SACK_OK, flowHash, PROTO_TCP, type Packet, type SackPacket } from './packet.ts';
 import { doubles, TALLY, tallyAdd, tallyInto, tallyStart } from './running.ts';
 import { dctcpAck, rttSample } from './tcp-cc.ts';
-import { boundaryAfter, CC_DCTCP, CC_RENO, Conn, insertEnd, insertRange, peerKey, type TcpParams } from './tcp-conn.ts';
-import { firstHole, lostEdge, nextSacked, prrQuota, sackBlocks, sackedBelow, sackPipe, sackTake, sackTrim } from './tcp-sack.ts';
+import { CC_DCTCP, CC_RENO, Conn, insertEnd, insertRange, peerKey, type TcpParams } from './tcp-conn.ts';
+import { S_ACKED, S_DELIVERED, S_FAST, S_RETRANSMITS, S_RTT, S_SEGMENTS, S_TIMEOUTS, TcpOutput } from './tcp-output.ts';
+import { lostEdge, nextSacked, sackTake, sackTrim } from './tcp-sack.ts';
 
 export { tcpParams, Conn, CC_RENO, CC_DCTCP, type TcpParams } from './tcp-conn.ts';
-
-// Tcp.acc: counters, then the RTT tally.
-const S_SEGMENTS = 0;
-const S_RETRANSMITS = 1;
-const S_FAST = 2;
-const S_TIMEOUTS = 3;
-const S_ACKED = 4;
-const S_DELIVERED = 5;
-const S_RTT = 6;
 
 /** What output() does about an acknowledgement when it sends no data. */
 const ACK_NONE = 0;
@@ -47,22 +36,14 @@ export class Tcp {
   private readonly conns: Conn[] = [];
   /** Index of the first connection to each (remote address, remote port); see find(). */
   private readonly byPeer = new Map<number, number>();
-  /** Connections with data to send that found the host's output queue full, oldest first. */
-  private readonly blocked: Conn[] = [];
+  /** What leaves: segments, retransmissions, acknowledgements; and the connections waiting for room. */
+  private readonly out: TcpOutput;
   private readonly rtoTimer: number;
   private readonly ackTimer: number;
   /** Slow start and congestion avoidance count at most this many bytes per ACK (RFC 3465's L: ackEvery segments). */
   private readonly abcLimit: number;
   private nextPort = 49152;
   private readonly mss: number;
-  /** F_SACK_OK when this host takes SACK blocks, else 0: set on every segment it sends. */
-  private readonly sackFlag: number;
-  /** SACK blocks of the segment being made (sackBlocks() fills it), and the application word of the segment cut() made. */
-  private readonly blocks = doubles(6);
-  private cutWord = -1;
-  /** Bytes the acknowledgement being handled delivered (RFC 6937's DeliveredData), and whether it moved sndUna, for the SACK recovery it prompts. */
-  private delivered = 0;
-  private advanced = false;
 
   private readonly segments: Counter;
   private readonly retransmits: Counter;
@@ -80,20 +61,20 @@ export class Tcp {
     private readonly ctx: Context,
     private readonly address: number,
     private readonly params: TcpParams,
-    private readonly transmit: (p: Packet) => void,
+    transmit: (p: Packet) => void,
     private readonly user: TcpUser,
     /**
      * Whether the host takes another data segment now. Like Linux's TCP Small Queues, a sender
      * waits for room instead of overflowing its own queue (which would lose a window at once);
      * the host calls wake() when room appears. Retransmissions and acknowledgements never wait.
      */
-    private readonly room: () => boolean = () => true,
+    room: () => boolean = () => true,
   ) {
     this.mss = params.mss;
+    this.out = new TcpOutput(ctx, address, params, transmit, room, this.acc);
     this.rtoTimer = ctx.timer((index) => this.rtoFired(this.conns[index]!));
     this.ackTimer = ctx.timer((index) => this.ackFired(this.conns[index]!));
     this.abcLimit = params.ackEvery * params.mss;
-    this.sackFlag = params.sack ? F_SACK_OK : 0;
     const s = ctx.stats;
     this.segments = s.counter('tcpSegments');
     this.retransmits = s.counter('tcpRetransmits');
@@ -182,111 +163,12 @@ export class Tcp {
    * (delayed ACK) or not at all.
    */
   private output(c: Conn, ack: number): void {
-    if (c.inRecovery && c.sackOk ? this.sackSend(c) : this.sendWindow(c)) {
+    if (c.inRecovery && c.sackOk ? this.out.recovery(c) : this.out.window(c)) {
       if (c.rtoDeadline === Infinity) this.armRto(c);
-    } else if (ack === ACK_NOW) this.sendAck(c);
+    } else if (ack === ACK_NOW) this.out.ack(c);
     else if (ack === ACK_LATER) this.delayAck(c);
   }
 
-  /** Sends from sndNxt while the window allows; returns whether anything went. */
-  private sendWindow(c: Conn): boolean {
-    let sent = false;
-    for (;;) {
-      let seq = c.sndNxt;
-      // Going back after a timeout, skip what the receiver reported holding.
-      const skip = c.sacked.length > 0 && seq < c.sndMax;
-      if (skip) c.sndNxt = seq = firstHole(c, seq);
-      if (seq >= c.sndLimit) break;
-      const end = this.cut(c, seq, skip ? Math.min(c.sndLimit, nextSacked(c, seq)) : c.sndLimit);
-      // What the receiver holds is not in flight, but only going back does it make room: new data
-      // waits for the cumulative acknowledgement, except for one segment on each of the first two
-      // duplicates (limited transmit, RFC 3042, with SACK), so that the duplicates leave room in
-      // the queue for the fast retransmission.
-      const flight = seq - c.sndUna - (skip ? sackedBelow(c, seq) : 0);
-      const window = c.sackOk && c.dupAcks > 0 && !c.inRecovery ? c.cwnd + Math.min(c.dupAcks, 2) * this.mss : c.cwnd;
-      if (flight > 0 && flight + (end - seq) > window) break;
-      if (!this.room()) {
-        this.block(c);
-        break;
-      }
-      this.segment(c, seq, end - seq, this.cutWord);
-      c.sndNxt = end;
-      if (end > c.sndMax) c.sndMax = end;
-      sent = true;
-    }
-    return sent;
-  }
-
-  private block(c: Conn): void {
-    if (!c.blocked) {
-      c.blocked = true;
-      this.blocked.push(c);
-    }
-  }
-
-  /**
-   * The end of the segment that starts at `seq`: at most an MSS and `limit`, and never past the
-   * end of a message (there it ends, and cutWord is the message's word; else cutWord is -1).
-   */
-  private cut(c: Conn, seq: number, limit: number): number {
-    let end = Math.min(seq + this.mss, limit);
-    const b = boundaryAfter(c.txEnds, seq);
-    this.cutWord = -1;
-    if (b >= 0 && c.txEnds[b]! <= end) {
-      end = c.txEnds[b]!;
-      this.cutWord = c.txWords[b]!;
-    }
-    return end;
-  }
-
-  /**
-   * RFC 6675 loss recovery paced by RFC 6937 (prrQuota): NextSeg, while the quota lasts: the next
-   * lost hole above highRxt, else new data, else (nothing new to send) the next hole not yet
-   * deemed lost. Returns whether anything went.
-   */
-  private sackSend(c: Conn): boolean {
-    const lost = lostEdge(c, this.mss, this.params.rack);
-    const newlyLost = lost > c.lostMark && firstHole(c, Math.max(c.lostMark, c.sndUna)) < lost;
-    c.lostMark = lost;
-    let quota = prrQuota(c, sackPipe(c, lost), this.delivered, this.mss, this.advanced && !newlyLost);
-    this.delivered = 0;
-    this.advanced = false;
-    let sent = false;
-    for (;;) {
-      const hole = firstHole(c, Math.max(c.highRxt, c.sndUna));
-      const again = hole < c.sndMax && (hole < lost || c.sndMax >= c.sndLimit);
-      if (!again && c.sndMax >= c.sndLimit) break;
-      const seq = again ? hole : c.sndMax;
-      const end = this.cut(c, seq, again ? Math.min(c.sndMax, nextSacked(c, hole)) : c.sndLimit);
-      if (end - seq > quota) break;
-      if (!again && !this.room()) {
-        this.block(c);
-        break;
-      }
-      this.segment(c, seq, end - seq, this.cutWord);
-      if (again) c.highRxt = end;
-      else c.sndNxt = c.sndMax = end;
-      quota -= end - seq;
-      c.prrOut += end - seq;
-      sent = true;
-    }
-    return sent;
-  }
-
-  /** A bare acknowledgement of everything received in order. */
-  private sendAck(c: Conn): void {
-    c.unacked = 0;
-    c.ackDeadline = Infinity;
-    this.transmit(this.make(c, c.ceEcho ? F_ACK | F_ECE : F_ACK, 0, c.sndNxt, -1));
-  }
-
-  /** A segment of `c` with `len` payload bytes from `seq`: SACK blocks ride on it while the receiver holds out-of-order data. */
-  private make(c: Conn, flags: number, len: number, seq: number, word: number): Packet {
-    flags |= this.sackFlag;
-    const n = c.sackOk && c.ooo.length > 0 ? sackBlocks(c, this.blocks) : 0;
-    if (n === 0) return makePacket(this.address, c.raddr, c.lport, c.rport, PROTO_TCP, flags, wireSize(len, TCP_HEADER), len, seq, c.rcvNxt, c.hash, this.ctx.now, c.tsRecent, word);
-    return makeSackPacket(this.address, c.raddr, c.lport, c.rport, PROTO_TCP, flags, wireSize(len, TCP_HEADER + sackOptionBytes(n)), len, seq, c.rcvNxt, c.hash, this.ctx.now, c.tsRecent, word, this.blocks, n);
-  }
 
   /**
    * Acknowledges within delayedAckTimeout unless more data (or data to send) comes first. Like
@@ -310,14 +192,14 @@ export class Tcp {
       this.ctx.schedule(this.ackTimer, c.ackDeadline - now, c.index);
       return;
     }
-    this.sendAck(c);
+    this.out.ack(c);
   }
 
   /** The host's output queue has room again: blocked connections send, oldest first. */
   wake(): void {
-    const list = this.blocked;
+    const list = this.out.blocked;
     let n = list.length;
-    while (n-- > 0 && this.room()) {
+    while (n-- > 0 && this.out.room()) {
       const c = list.shift()!;
       c.blocked = false;
       this.output(c, ACK_NONE);
@@ -325,28 +207,7 @@ export class Tcp {
   }
 
   get waiting(): boolean {
-    return this.blocked.length > 0;
-  }
-
-  /** Sends payload [seq, seq + len); `word` ≥ 0 marks the end of a message (PSH) and rides with it. */
-  private segment(c: Conn, seq: number, len: number, word: number): void {
-    let flags = F_ACK;
-    if (word >= 0) flags |= F_PSH;
-    if (c.cc === CC_DCTCP) flags |= F_ECT;
-    if (c.ceEcho) flags |= F_ECE;
-    this.acc[S_SEGMENTS]!++;
-    if (seq < c.sndMax) this.acc[S_RETRANSMITS]!++;
-    // The segment acknowledges everything received so far.
-    c.unacked = 0;
-    c.ackDeadline = Infinity;
-    this.transmit(this.make(c, flags, len, seq, word));
-  }
-
-  /** Resends the segment at `seq`, ending by `limit` (loss recovery); returns its length. */
-  private retransmit(c: Conn, seq: number, limit: number): number {
-    const end = this.cut(c, seq, limit);
-    if (end > seq) this.segment(c, seq, end - seq, this.cutWord);
-    return end - seq;
+    return this.out.blocked.length > 0;
   }
 
   private onAck(c: Conn, p: Packet): void {
@@ -384,11 +245,11 @@ export class Tcp {
           c.cwnd = c.ssthresh;
         } else if (c.sackOk) {
           this.deliver(c, acked + c.sackedBytes - sackedBefore);
-          this.advanced = true;
+          this.out.advanced = true;
         }
         else {
           // NewReno's partial acknowledgement: the next hole is lost too; resend it, deflate the window.
-          this.retransmit(c, ack, c.sndMax);
+          this.out.retransmit(c, ack, c.sndMax);
           c.cwnd = Math.max(c.cwnd - acked + mss, mss);
         }
       } else {
@@ -420,10 +281,10 @@ export class Tcp {
           c.recoverFs = c.sndMax - c.sndUna;
           c.prrDelivered = 0;
           c.lostMark = c.sndUna;
-          c.prrOut = this.retransmit(c, ack, Math.min(c.sndMax, nextSacked(c, ack)));
+          c.prrOut = this.out.retransmit(c, ack, Math.min(c.sndMax, nextSacked(c, ack)));
           c.highRxt = ack + c.prrOut;
         } else {
-          this.retransmit(c, ack, c.sndMax);
+          this.out.retransmit(c, ack, c.sndMax);
           c.cwnd = c.ssthresh + 3 * mss;
         }
       }
@@ -433,14 +294,14 @@ export class Tcp {
   /** In SACK recovery, an acknowledgement delivered `bytes` (cumulatively or selectively): PRR's sending quota grows with them. */
   private deliver(c: Conn, bytes: number): void {
     c.prrDelivered += bytes;
-    this.delivered = bytes;
+    this.out.delivered = bytes;
   }
 
   /** Takes in a segment's payload; returns whether to acknowledge it at once. */
   private onData(c: Conn, p: Packet): boolean {
     const ce = (p.flags & F_CE) !== 0;
     // RFC 8257 §3.2: when the CE state changes, acknowledge what came before with the old echo.
-    if (ce !== c.ceEcho && c.unacked > 0) this.sendAck(c);
+    if (ce !== c.ceEcho && c.unacked > 0) this.out.ack(c);
     c.tsRecent = p.sent;
     c.ceEcho = ce;
     const seq = p.seq;
