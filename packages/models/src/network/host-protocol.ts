@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { Component, defineSpec, SplitSimError, type Context } from '@splitsim/kernel';
 import { hostParams as hostKindParams } from '@splitsim/system';
 import { Egress, type QueueParams } from './egress.ts';
-import { UDP_HEADER, wireSize, type Packet } from './packet.ts';
+import { PROTO_TCP, UDP_HEADER, wireSize, wireWord, type Packet } from './packet.ts';
 import { hostNet } from './routing.ts';
 import { Stack, type AppCpu } from './stack.ts';
 import { tcpParams, type Conn, type TcpParams } from './tcp.ts';
@@ -90,6 +90,8 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
   private readonly stack: Stack;
   /** Packets leave without the queue (see the constructor). */
   private readonly direct: boolean;
+  /** TCP segments start on an idle link up to this late (tcpParams.jitter). */
+  private readonly jitter: number;
 
   constructor(...args: ConstructorParameters<typeof Component<z.output<typeof hostParams>>>) {
     super(...args);
@@ -113,6 +115,7 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
       if ((only.size * 8 * 1e12) / only.rate >= ser) lead = ser;
     }
     this.direct = lead > 0;
+    this.jitter = (p.tcp ?? HOST_TCP).jitter;
     this.stack = new Stack(this.ctx, p.apps, p.net, p.tcp ?? HOST_TCP, (pkt) => this.transmit(pkt), workers, lead, () => this.room());
   }
 
@@ -130,6 +133,7 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
   private transmit(p: Packet): void {
     this.sent++;
     if (this.direct) this.egress.sendNow(0, p);
+    else if (p.proto === PROTO_TCP && this.jitter > 0) this.egress.enqueue(0, p, wireWord(p), Math.floor(this.ctx.rng.next() * this.jitter));
     else this.egress.enqueue(0, p);
   }
 
