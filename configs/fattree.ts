@@ -37,6 +37,8 @@ const params = z
     workloadSeed: z.number().int().default(1),
     /** Instances of the `linear` instantiation. */
     instances: z.number().int().positive().default(4),
+    /** How switches pick among equal-cost ports: per flow by its hash (as most datacenter switches), or at random per packet (ns-3's RandomEcmpRouting). */
+    ecmp: z.enum(['flow', 'packet']).default('flow'),
   })
   .strict();
 
@@ -94,6 +96,8 @@ export function fatTreeSystem(p: FatTreeParams): System {
       return { apps };
     },
   });
+  // ECMP mode is a parameter of the network switch model that the topology builder does not know.
+  if (p.ecmp !== 'flow') for (const c of system.components) if (c.kind === 'switch') c.params.ecmp = p.ecmp;
   routeNetwork(system);
   return system;
 }

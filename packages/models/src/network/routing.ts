@@ -27,6 +27,9 @@ import { silentLinks } from './silent-links.ts';
 
 const MISSING = 'missing: call routeNetwork(system) after the topology is built and before instantiate()';
 
+/** How a switch picks among equal-cost ports: by the flow hash, or at random for every packet. */
+export const ecmpMode = z.enum(['flow', 'packet']);
+
 /**
  * The built-in host, nic and switch kinds, their parameters extended with an optional `net`
  * (checked by the models, written by routeNetwork) and, for hosts, optional `tcp` settings. Pass to `new System(name, { kinds: networkKinds })`.
@@ -35,8 +38,8 @@ export const networkKinds: readonly KindSpec[] = ['host', 'nic', 'switch'].map((
   const kind = builtinKinds.get(name)!;
   const params = kind.params as z.ZodObject;
   const net = z.record(z.string(), z.unknown()).optional();
-  // Hosts also take TCP settings (checked by the host models against tcpParams).
-  const extra = name === 'host' ? { net, tcp: z.record(z.string(), z.unknown()).optional() } : { net };
+  // Hosts also take TCP settings (checked by the host models against tcpParams), switches an ECMP mode.
+  const extra = name === 'host' ? { net, tcp: z.record(z.string(), z.unknown()).optional() } : name === 'switch' ? { net, ecmp: ecmpMode.optional() } : { net };
   return defineKind({ ...kind, params: params.extend(extra) });
 });
 
@@ -325,6 +328,12 @@ export class ForwardingTable {
   /** The one port to `dst` (≥ 0), -1 for no route, or (below -1) a group to pick from with pick(). */
   port(dst: number): number {
     return dst < this.route.length ? this.route[dst]! : -1;
+  }
+
+  /** The port of equal-cost group `r` (from port()) for a uniform random number `u` in [0, 1): ECMP per packet. */
+  spray(r: number, u: number): number {
+    const o = -2 - r;
+    return this.groups[o + 1 + Math.floor(u * this.groups[o]!)]!;
   }
 
   /** The port of equal-cost group `r` (from port()) for flow `hash`. */

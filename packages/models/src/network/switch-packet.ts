@@ -3,20 +3,22 @@ import { Component, defineSpec, SplitSimError } from '@splitsim/kernel';
 import { switchParams } from '@splitsim/system';
 import { Egress } from './egress.ts';
 import { wordDst, type Packet } from './packet.ts';
-import { ForwardingTable, switchNet } from './routing.ts';
+import { ecmpMode, ForwardingTable, switchNet } from './routing.ts';
 
 /** Ports a switch model declares: p0 … p63 (a spec lists its ports; a switch uses those its links join). */
 export const SWITCH_PORTS = 64;
 const portNames = Array.from({ length: SWITCH_PORTS }, (_, i) => `p${i}`);
 
-/** The switch kind's parameters (ports, buffer per port, ECN threshold) and the `net` routeNetwork writes. */
-const params = switchParams.extend({ net: switchNet });
+/** The switch kind's parameters (ports, buffer per port, ECN threshold), the `net` routeNetwork writes, and how ECMP picks. */
+const params = switchParams.extend({ net: switchNet, ecmp: ecmpMode.default('flow') });
 
 /**
  * An output-queued packet switch. A packet arriving on any port is looked up in the forwarding
- * table (shortest paths; equal-cost ports chosen by the flow hash, ECMP) and joins that port's
- * drop-tail FIFO; the port's wire serializes it at the link's bandwidth and the link adds its
- * latency. Switching itself takes no time.
+ * table (shortest paths) and joins that port's drop-tail FIFO; the port's wire serializes it at
+ * the link's bandwidth and the link adds its latency. Switching itself takes no time. Among
+ * equal-cost ports (ECMP) it picks by the flow hash (`ecmp: 'flow'`, the default: a flow keeps
+ * one path, as in most datacenter switches) or at random for every packet (`ecmp: 'packet'`,
+ * packet spraying, ns-3's RandomEcmpRouting: load spreads evenly, a flow's packets may reorder).
  */
 export class PacketSwitch extends Component<z.output<typeof params>> {
   static readonly spec = defineSpec({
@@ -34,6 +36,8 @@ export class PacketSwitch extends Component<z.output<typeof params>> {
   private readonly noRoute = this.ctx.stats.counter('noRoute');
   /** Packets received, counted here and handed to rxPackets in finish() (a plain field is cheaper on the hot path). */
   private rx = 0;
+  /** ECMP per packet rather than per flow. */
+  private readonly spray: boolean;
 
   constructor(...args: ConstructorParameters<typeof Component<z.output<typeof params>>>) {
     super(...args);
@@ -42,6 +46,7 @@ export class PacketSwitch extends Component<z.output<typeof params>> {
       throw new SplitSimError('E_PARAMS', `${this.ctx.path}: ${this.params.ports} ports; switch.packet has at most ${SWITCH_PORTS}`, { component: this.ctx.path, field: 'ports' });
     }
     this.table = new ForwardingTable(net, Math.imul(this.ctx.id + 1, 0x27d4eb2d));
+    this.spray = this.params.ecmp === 'packet';
     const receive = (num: number, ref: unknown): void => this.forward(num, ref as Packet);
     const ports = net.rates.map((_, i) => this.ctx.port(portNames[i]!, receive));
     const queue = { unit: buffer.unit, capacity: buffer.size, ...(ecnThreshold ? { ecnThreshold: ecnThreshold.size } : {}) };
@@ -53,7 +58,7 @@ export class PacketSwitch extends Component<z.output<typeof params>> {
     this.rx++;
     const table = this.table;
     let out = table.port(word >= 0 ? wordDst(word) : p.dst);
-    if (out < -1) out = table.pick(out, p.hash);
+    if (out < -1) out = this.spray ? table.spray(out, this.ctx.rng.next()) : table.pick(out, p.hash);
     if (out < 0) this.noRoute.value++;
     else this.egress.enqueue(out, p, word);
   }
