@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { Component, defineSpec, SplitSimError } from '@splitsim/kernel';
 import { HOST_QUEUE, HOST_TCP, hostParams } from '../network/host-protocol.ts';
-import type { Packet } from '../network/packet.ts';
+import { pppSize, type Packet } from '../network/packet.ts';
 import { Stack } from '../network/stack.ts';
 import type { Conn } from '../network/tcp.ts';
 import { Cpu } from './cpu.ts';
@@ -109,6 +109,7 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
   /** The stack hands a packet down: the core runs the send path. */
   private transmit(p: Packet): void {
     this.sent.value++;
+    if (this.params.framing === 'ppp') p.size = pppSize(p);
     this.txWork++;
     this.cpu.submit(TX, p, this.cycles(p.len > 0 ? CYCLES.txData : CYCLES.txAck));
   }

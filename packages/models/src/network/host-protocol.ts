@@ -1,18 +1,24 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { Component, defineSpec, SplitSimError, type Context } from '@splitsim/kernel';
 import { hostParams as hostKindParams } from '@splitsim/system';
 import { Egress, type QueueParams } from './egress.ts';
-import { PROTO_TCP, UDP_HEADER, wireSize, wireWord, type Packet } from './packet.ts';
+import { PPP_OVERHEAD, pppSize, PROTO_TCP, UDP_HEADER, wireSize, wireWord, type Packet } from './packet.ts';
 import { hostNet } from './routing.ts';
 import { Stack, type AppCpu } from './stack.ts';
 import { tcpParams, type Conn, type TcpParams } from './tcp.ts';
 
 /**
- * The host kind's parameters (cores, clock, memory, ip, apps), the `net` routeNetwork writes,
- * and TCP settings (`tcp`, e.g. `{ ackEvery: 2 }` for delayed ACKs; HOST_TCP when absent);
- * `cores` is how many requests an RPC server works on at once.
+ * Link framing of a host's packets: Ethernet (header, FCS, preamble, gap: 38 bytes, 84 at least)
+ * or point-to-point (2 bytes, as ns-3's PointToPointNetDevice), for comparisons with ns-3.
  */
-export const hostParams = hostKindParams.extend({ net: hostNet, tcp: tcpParams.optional() });
+export const framingParam = z.enum(['ethernet', 'ppp']).default('ethernet');
+
+/**
+ * The host kind's parameters (cores, clock, memory, ip, apps), the `net` routeNetwork writes,
+ * TCP settings (`tcp`, e.g. `{ ackEvery: 2 }` for delayed ACKs; HOST_TCP when absent) and the
+ * framing of its packets (`framing`); `cores` is how many requests an RPC server works on at once.
+ */
+export const hostParams = hostKindParams.extend({ net: hostNet, tcp: tcpParams.optional(), framing: framingParam });
 
 /** The protocol-level host's output queue: deep, as a kernel's qdisc plus NIC ring would be. */
 export const HOST_QUEUE: QueueParams = { unit: 'packets', capacity: 1000 };
@@ -92,6 +98,8 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
   private readonly direct: boolean;
   /** TCP segments start on an idle link up to this late (tcpParams.jitter). */
   private readonly jitter: number;
+  /** Point-to-point framing instead of Ethernet's (`framing: 'ppp'`). */
+  private readonly ppp: boolean;
 
   constructor(...args: ConstructorParameters<typeof Component<z.output<typeof hostParams>>>) {
     super(...args);
@@ -108,10 +116,11 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
     // A host whose only application is one constant-rate UDP stream no faster than its link never
     // queues a packet: each leaves exactly one serialization after its creation. Sending it then,
     // from the send event itself, gives the same packets at the same times with one event fewer.
+    this.ppp = p.framing === 'ppp';
     const only = p.apps.length === 1 ? p.apps[0]! : undefined;
     let lead = 0;
     if (only?.type === 'udp-cbr') {
-      const ser = this.egress.serialization(0, wireSize(only.size, UDP_HEADER));
+      const ser = this.egress.serialization(0, this.ppp ? only.size + UDP_HEADER + PPP_OVERHEAD : wireSize(only.size, UDP_HEADER));
       if ((only.size * 8 * 1e12) / only.rate >= ser) lead = ser;
     }
     this.direct = lead > 0;
@@ -132,6 +141,7 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
 
   private transmit(p: Packet): void {
     this.sent++;
+    if (this.ppp) p.size = pppSize(p);
     if (this.direct) this.egress.sendNow(0, p);
     else if (p.proto === PROTO_TCP && this.jitter > 0) this.egress.enqueue(0, p, wireWord(p), Math.floor(this.ctx.rng.next() * this.jitter));
     else this.egress.enqueue(0, p);

@@ -66,6 +66,17 @@ export const TCP_HEADER = 52;
 export const ETHERNET_OVERHEAD = 38;
 /** Smallest frame on the wire (64-byte frame plus preamble and gap). */
 export const MIN_WIRE = 84;
+/** Point-to-point framing (PPP's protocol field, as ns-3's PointToPointNetDevice): 2 bytes, no preamble, gap or minimum. */
+export const PPP_OVERHEAD = 2;
+
+/**
+ * Bytes on the wire of `p` under point-to-point framing instead of Ethernet's (a host's `framing:
+ * 'ppp'`, for comparisons with ns-3's point-to-point links): 36 fewer for a full frame, and no
+ * padding to the Ethernet minimum (only UDP packets of under 18 payload bytes are padded).
+ */
+export function pppSize(p: Packet): number {
+  return p.proto === PROTO_UDP ? p.len + UDP_HEADER + PPP_OVERHEAD : p.size - ETHERNET_OVERHEAD + PPP_OVERHEAD;
+}
 
 /** Bytes of a TCP SACK option with `blocks` blocks (RFC 2018: kind, length, 8 per block), padded to 4 bytes with two NOPs. */
 export function sackOptionBytes(blocks: number): number {

@@ -39,7 +39,7 @@ export const networkKinds: readonly KindSpec[] = ['host', 'nic', 'switch'].map((
   const params = kind.params as z.ZodObject;
   const net = z.record(z.string(), z.unknown()).optional();
   // Hosts also take TCP settings (checked by the host models against tcpParams), switches an ECMP mode.
-  const extra = name === 'host' ? { net, tcp: z.record(z.string(), z.unknown()).optional() } : name === 'switch' ? { net, ecmp: ecmpMode.optional() } : { net };
+  const extra = name === 'host' ? { net, tcp: z.record(z.string(), z.unknown()).optional(), framing: z.enum(['ethernet', 'ppp']).optional() } : name === 'switch' ? { net, ecmp: ecmpMode.optional() } : { net };
   return defineKind({ ...kind, params: params.extend(extra) });
 });
 
