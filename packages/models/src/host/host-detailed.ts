@@ -86,6 +86,16 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
   private readonly polls = this.ctx.stats.counter('polls');
   /** Packets inside this host at the end that have not reached the ring: in send work or the qdisc. */
   private readonly queuedAtEnd = this.ctx.stats.counter('queuedAtEnd');
+  /**
+   * Frames in the rings at the end: put in the transmit ring and not yet read by the NIC, or
+   * written into host memory by the NIC and not yet through the receive path (docs/models-network.md: conservation).
+   */
+  private readonly ringAtEnd = this.ctx.stats.counter('ringAtEnd');
+  /** Frames that crossed the PCI link: read by the NIC out of host memory (sent), written by the NIC into it (received). */
+  private readonly pciTxFrames = this.ctx.stats.counter('pciTxFrames');
+  private readonly pciRxFrames = this.ctx.stats.counter('pciRxFrames');
+  /** Frames put in the transmit ring. */
+  private rung = 0;
 
   constructor(...args: ConstructorParameters<typeof Component<z.output<typeof hostParams>>>) {
     super(...args);
@@ -152,6 +162,7 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
     this.txSlots[slot] = p;
     this.txHead = (slot + 1) % this.txSlots.length;
     this.txUsed++;
+    this.rung++;
     this.pci.send(pciMessage(PCI_TX_DOORBELL, slot));
   }
 
@@ -163,12 +174,14 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
     switch (pciType(num)) {
       case PCI_DMA_READ:
         // Host memory answers the NIC's read; no CPU involved.
+        this.pciTxFrames.value++;
         this.pci.send(pciMessage(PCI_DMA_DATA, pciValue(num)), this.txSlots[pciValue(num)]);
         break;
       case PCI_TX_DONE:
         this.txDone++;
         break;
       case PCI_RX_DATA:
+        this.pciRxFrames.value++;
         this.rxReady.push(ref!);
         break;
       case PCI_INTERRUPT:
@@ -229,5 +242,6 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
   override finish(): void {
     this.stack.finish();
     this.queuedAtEnd.value = this.txWork + this.qdisc.length;
+    this.ringAtEnd.value = this.rung - this.pciTxFrames.value + this.pciRxFrames.value - this.received.value;
   }
 }

@@ -50,6 +50,9 @@ export class DetailedNic extends Component<z.output<typeof params>> {
   private readonly rxDrops = this.ctx.stats.counter('rxDrops');
   private readonly dmaReads = this.ctx.stats.counter('dmaReads');
   private readonly interrupts = this.ctx.stats.counter('interrupts');
+  /** Frames that crossed the PCI link: written into host memory (sent), read out of it (received). */
+  private readonly pciTxFrames = this.ctx.stats.counter('pciTxFrames');
+  private readonly pciRxFrames = this.ctx.stats.counter('pciRxFrames');
 
   constructor(...args: ConstructorParameters<typeof Component<z.output<typeof params>>>) {
     super(...args);
@@ -71,6 +74,7 @@ export class DetailedNic extends Component<z.output<typeof params>> {
         this.pci.send(pciMessage(PCI_DMA_READ, pciValue(num)));
         break;
       case PCI_DMA_DATA: {
+        this.pciRxFrames.value++;
         const n = this.sending.length;
         this.sending[(this.sendHead + this.sendLen) % n] = pciValue(num);
         this.sendLen++;
@@ -99,6 +103,7 @@ export class DetailedNic extends Component<z.output<typeof params>> {
       return;
     }
     this.rxFree--;
+    this.pciTxFrames.value++;
     this.pci.send(pciMessage(PCI_RX_DATA, 0), p);
     this.cause();
   }
