@@ -12,11 +12,7 @@
  *
  *   splitsim run configs/fattree.ts --set k=8 --set workload=rack --until 20ms
  */
-import { z } from 'zod';
-import { parseTime, Rng, US, type ComponentMetrics } from '@splitsim/kernel';
-import { byPod, byRack, defineConfig, linear, single, type Instantiation } from '@splitsim/instantiation';
-import { networkKinds, routeNetwork } from '@splitsim/models';
-import { fatTree, System, type AppInput } from '@splitsim/system';
+import { z, byPod, byRack, defineConfig, fatTree, linear, parseTime, Rng, single, System, US, type AppInput, type ComponentMetrics, type Instantiation } from 'splitsim';
 
 const params = z
   .object({
@@ -70,7 +66,7 @@ export function crossPodPermutation(hosts: number, perPod: number, seed: number)
 }
 
 export function fatTreeSystem(p: FatTreeParams): System {
-  const system = new System(`fattree-k${p.k}-${p.workload}`, { kinds: networkKinds });
+  const system = new System(`fattree-k${p.k}-${p.workload}`);
   const half = p.k / 2;
   const perPod = half * half;
   const hosts = (p.k * p.k * p.k) / 4;
@@ -84,7 +80,7 @@ export function fatTreeSystem(p: FatTreeParams): System {
     k: p.k,
     bandwidth: p.bandwidth,
     latency: p.latency,
-    switch: { buffer: p.buffer },
+    switch: { buffer: p.buffer, ...(p.ecmp === 'flow' ? {} : { ecmp: p.ecmp }) },
     host: (slot) => {
       const start = Math.floor(starts.next() * jitter);
       let apps: AppInput[];
@@ -96,9 +92,6 @@ export function fatTreeSystem(p: FatTreeParams): System {
       return { apps };
     },
   });
-  // ECMP mode is a parameter of the network switch model that the topology builder does not know.
-  if (p.ecmp !== 'flow') for (const c of system.components) if (c.kind === 'switch') c.params.ecmp = p.ecmp;
-  routeNetwork(system);
   return system;
 }
 

@@ -7,7 +7,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MS, SEC, US } from '@splitsim/kernel';
-import { networkKinds } from '@splitsim/models';
 import { System, switchPort } from '@splitsim/system';
 import { runNetwork, stat } from './network-util.ts';
 
@@ -15,7 +14,7 @@ const DURATION = 100 * MS;
 
 /** `n` DCTCP senders on 10 Gbps links into a switch whose 10 Gbps port to the receiver is the bottleneck (K = 20 packets). */
 function equalRates(n: number, tcp: Record<string, unknown> = {}): System {
-  const system = new System(`dctcp-${n}`, { kinds: networkKinds });
+  const system = new System(`dctcp-${n}`);
   const sw = system.add('switch', 'sw', { ports: n + 1, buffer: 100, ecnThreshold: 20 });
   const rx = system.add('host', 'rx', { apps: [{ type: 'tcp-sink' }], tcp });
   system.link(sw.port(switchPort(0)), rx.port('eth'), { latency: '500ns', bandwidth: '10Gbps' });

@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MS, SEC, serializationTime } from '@splitsim/kernel';
-import { ETHERNET_OVERHEAD, networkKinds, TCP_HEADER, UDP_HEADER } from '@splitsim/models';
+import { ETHERNET_OVERHEAD, TCP_HEADER, UDP_HEADER } from '@splitsim/models';
 import { System, switchPort } from '@splitsim/system';
 import { runNetwork, stat } from './network-util.ts';
 
 function pair(framing: 'ethernet' | 'ppp', app: 'udp' | 'tcp'): System {
-  const system = new System(`framing-${framing}`, { kinds: networkKinds });
+  const system = new System(`framing-${framing}`);
   const sw = system.add('switch', 'sw', { ports: 2 });
   const rx = system.add('host', 'rx', { apps: [app === 'udp' ? { type: 'udp-sink' } : { type: 'tcp-sink' }], framing });
   const tx = system.add('host', 'tx', { apps: [app === 'udp' ? { type: 'udp-cbr', dst: 'rx', rate: '12Gbps' } : { type: 'tcp-bulk', dst: 'rx' }], framing });

@@ -7,8 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MS, US } from '@splitsim/kernel';
-import { networkKinds } from '@splitsim/models';
-import { System, switchPort, type AppInput } from '@splitsim/system';
+import type { AppInput } from '@splitsim/models';
+import { System, switchPort } from '@splitsim/system';
 import { recoveries, runNetwork, stat, total } from './network-util.ts';
 
 /**
@@ -17,7 +17,7 @@ import { recoveries, runNetwork, stat, total } from './network-util.ts';
  * (the sender's 10 Gbps bursts against the 1 Gbps drain), about a hundred in one burst.
  */
 function overshoot(senderTcp: Record<string, unknown> = {}, receiverTcp: Record<string, unknown> = senderTcp, apps: AppInput[] = [{ type: 'tcp-bulk', dst: 'rx' }]): System {
-  const system = new System('overshoot', { kinds: networkKinds });
+  const system = new System('overshoot');
   const sw = system.add('switch', 'sw', { ports: 2, buffer: 100 });
   const rx = system.add('host', 'rx', { apps: [{ type: 'tcp-sink' }], tcp: receiverTcp });
   const h = system.add('host', 'h1', { apps, tcp: senderTcp });
@@ -76,7 +76,7 @@ test('finite flows over the overshooting port deliver every byte, with and witho
 });
 
 test('RPC over lossy TCP with SACK: every request is answered', () => {
-  const system = new System('rpc-loss', { kinds: networkKinds });
+  const system = new System('rpc-loss');
   const sw = system.add('switch', 'sw', { ports: 5, buffer: 8 });
   const server = system.add('host', 'server', { apps: [{ type: 'rpc-server', serviceTime: '1us' }] });
   system.link(sw.port(switchPort(0)), server.port('eth'), { latency: '500ns', bandwidth: '1Gbps' });

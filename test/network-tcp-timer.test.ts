@@ -7,13 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MS } from '@splitsim/kernel';
-import { networkKinds } from '@splitsim/models';
 import { System, switchPort } from '@splitsim/system';
 import { runNetwork, stat } from './network-util.ts';
 
 /** One bulk sender on a 10 Gbps link behind a switch whose port to the receiver is 1 Gbps (100-packet buffer). */
 function slowPort(tcp?: Record<string, unknown>): System {
-  const system = new System('rto', { kinds: networkKinds });
+  const system = new System('rto');
   const sw = system.add('switch', 'sw', { ports: 2, buffer: 100 });
   const rx = system.add('host', 'rx', { apps: [{ type: 'tcp-sink' }] });
   const h = system.add('host', 'h1', { apps: [{ type: 'tcp-bulk', dst: 'rx' }], ...(tcp ? { tcp } : {}) });

@@ -1,7 +1,6 @@
 /** Helpers for the network tests: instantiate a system with the network models and run it sequentially. */
 import type { ComponentMetrics } from '@splitsim/kernel';
-import { instantiate, type ModelRule, type PartitionFn } from '@splitsim/instantiation';
-import { routeNetwork } from '@splitsim/models';
+import { builtinCatalog, instantiate, type ModelRule, type PartitionFn } from '@splitsim/instantiation';
 import { buildInstance, runSequential } from '@splitsim/runtime';
 import type { System } from '@splitsim/system';
 
@@ -11,9 +10,8 @@ export interface NetRun {
   events: number;
 }
 
-/** Routes, instantiates (host.protocol + switch.packet unless rules say otherwise) and runs to `until` ps. */
+/** Instantiates (host.protocol + switch.packet unless rules say otherwise; the network step routes) and runs to `until` ps. */
 export function runNetwork(system: System, until: number, options: { seed?: number; models?: ModelRule[]; partition?: PartitionFn; maxEvents?: number } = {}): NetRun {
-  routeNetwork(system);
   const plan = instantiate(system, {
     models: options.models ?? [{ kind: 'host', model: 'host.protocol' }, { kind: 'switch', model: 'switch.packet' }],
     ...(options.partition ? { partition: options.partition } : {}),
@@ -67,9 +65,8 @@ interface WatchedConn {
  * reads the host's TCP state, which no metric carries per episode.
  */
 export function recoveries(system: System, path: string, until: number): { episodes: Episode[]; metrics: ComponentMetrics[] } {
-  routeNetwork(system);
   const plan = instantiate(system, { models: [{ kind: 'host', model: 'host.protocol' }, { kind: 'switch', model: 'switch.packet' }] }, { config: system.name, instantiation: 'test', seed: 1 });
-  const { engine } = buildInstance({ ...plan, instances: [{ id: 0, name: 'all', components: plan.components.map((c) => c.id), placement: { kind: 'thread' } }], links: plan.links.map((l) => ({ ...l, channel: null })), channels: [] }, 0);
+  const { engine } = buildInstance({ ...plan, instances: [{ id: 0, name: 'all', components: plan.components.map((c) => c.id), placement: { kind: 'thread' } }], links: plan.links.map((l) => ({ ...l, channel: null })), channels: [] }, 0, builtinCatalog());
   const host = engine.components[engine.contexts.findIndex((c) => c.path === path)] as unknown as { stack?: { tcp?: { connections: readonly WatchedConn[] } } };
   const tcp = host.stack?.tcp;
   if (!tcp) throw new Error(`${path}: no TCP stack to watch (host.protocol's stack.tcp)`);

@@ -1,7 +1,6 @@
 /** Our side of the harness: the scenario's System routed, instantiated and run in one instance. */
 import type { ComponentMetrics } from '@splitsim/kernel';
 import { instantiate } from '@splitsim/instantiation';
-import { routeNetwork } from '@splitsim/models';
 import { runSequential } from '@splitsim/runtime';
 import type { System } from '@splitsim/system';
 import { flowsOf } from './spec.ts';
@@ -23,7 +22,6 @@ export interface Outcome {
 }
 
 export function runOurs(system: System, until: number): Outcome {
-  routeNetwork(system);
   const plan = instantiate(system, { models: [{ kind: 'host', model: 'host.protocol' }, { kind: 'switch', model: 'switch.packet' }] }, { config: system.name, instantiation: 'ns3-compare', seed: 1 });
   const { metrics, wallSeconds } = runSequential(plan, { until });
   return outcome(system, metrics, wallSeconds);

@@ -4,8 +4,8 @@
  * the wire; `tcp` is our hosts' TCP settings for the run (the ns-3 side always runs ns-3's TCP).
  */
 import { MS, US } from '@splitsim/kernel';
-import { networkKinds } from '@splitsim/models';
-import { System, switchPort, type AppInput } from '@splitsim/system';
+import type { AppInput } from '@splitsim/models';
+import { System, switchPort } from '@splitsim/system';
 import fattree from '../../configs/fattree.ts';
 
 export type TcpSettings = Record<string, unknown>;
@@ -20,7 +20,7 @@ export interface Scenario {
 
 /** `n` senders on `access` links into one switch whose port to `rx` (at `bottleneck`) they share. */
 function star(name: string, n: number, access: string, bottleneck: string, apps: (i: number) => AppInput[], tcp: TcpSettings, sw: Record<string, unknown> = {}): System {
-  const system = new System(name, { kinds: networkKinds });
+  const system = new System(name);
   const s = system.add('switch', 'sw', { ports: n + 1, buffer: 100, ...sw });
   const rx = system.add('host', 'rx', { apps: [{ type: 'tcp-sink' }], tcp, framing: 'ppp' });
   system.link(s.port(switchPort(0)), rx.port('eth'), { latency: '500ns', bandwidth: bottleneck });

@@ -2,23 +2,18 @@ import { z } from 'zod';
 import { Component, defineSpec, SplitSimError, type Context } from '@splitsim/kernel';
 import { hostParams as hostKindParams } from '@splitsim/system';
 import { Egress, type QueueParams } from './egress.ts';
-import { PPP_OVERHEAD, pppSize, PROTO_TCP, UDP_HEADER, wireSize, wireWord, type Packet } from './packet.ts';
+import type { AppSpec } from './app.ts';
+import { pppSize, PROTO_TCP, wireWord, type Packet } from './packet.ts';
 import { hostNet } from './routing.ts';
 import { Stack, type AppCpu } from './stack.ts';
 import { tcpParams, type Conn, type TcpParams } from './tcp.ts';
 
 /**
- * Link framing of a host's packets: Ethernet (header, FCS, preamble, gap: 38 bytes, 84 at least)
- * or point-to-point (2 bytes, as ns-3's PointToPointNetDevice), for comparisons with ns-3.
+ * The host kind's parameters (cores, clock, memory, ip, apps, framing), the `net` the network
+ * step adds, and TCP settings (`tcp`, e.g. `{ ackEvery: 2 }` for delayed ACKs; HOST_TCP when
+ * absent); `cores` is how many requests an RPC server works on at once.
  */
-export const framingParam = z.enum(['ethernet', 'ppp']).default('ethernet');
-
-/**
- * The host kind's parameters (cores, clock, memory, ip, apps), the `net` routeNetwork writes,
- * TCP settings (`tcp`, e.g. `{ ackEvery: 2 }` for delayed ACKs; HOST_TCP when absent) and the
- * framing of its packets (`framing`); `cores` is how many requests an RPC server works on at once.
- */
-export const hostParams = hostKindParams.extend({ net: hostNet, tcp: tcpParams.optional(), framing: framingParam });
+export const hostParams = hostKindParams.extend({ net: hostNet, tcp: tcpParams.optional() });
 
 /** The protocol-level host's output queue: deep, as a kernel's qdisc plus NIC ring would be. */
 export const HOST_QUEUE: QueueParams = { unit: 'packets', capacity: 1000 };
@@ -81,6 +76,8 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
   static readonly spec = defineSpec({
     model: 'host.protocol',
     kinds: ['host'],
+    default: true,
+    roles: ['host'],
     description: 'Protocol-level host: UDP CBR/Poisson senders and sinks, TCP NewReno/DCTCP bulk transfer, RPC; no CPU or NIC cost',
     ports: ['eth'],
     params: hostParams,
@@ -109,19 +106,21 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
     }
     // TCP Small Queues: a sender held back by a long queue goes on when the queue is short again.
     this.egress = new Egress(this.ctx, [this.eth], [p.net.rate], HOST_QUEUE, null, () => {
-      const tcp = this.stack.tcp;
+      const tcp = this.stack.tcpOrNull;
       if (tcp !== null && tcp.waiting) tcp.wake();
     });
     const workers = new Workers(this.ctx, p.cores, (c) => this.stack.served(c));
-    // A host whose only application is one constant-rate UDP stream no faster than its link never
-    // queues a packet: each leaves exactly one serialization after its creation. Sending it then,
-    // from the send event itself, gives the same packets at the same times with one event fewer.
+    // A host whose only application sends equal datagrams at a constant rate no faster than its
+    // link never queues a packet: each leaves exactly one serialization after its creation.
+    // Sending it then, from the send event itself, gives the same packets at the same times with
+    // one event fewer. (Not with point-to-point framing, a comparison setting: its packets queue.)
     this.ppp = p.framing === 'ppp';
     const only = p.apps.length === 1 ? p.apps[0]! : undefined;
+    const steady = only ? this.ctx.extension<AppSpec>('app', only.type)?.steady?.(only) : undefined;
     let lead = 0;
-    if (only?.type === 'udp-cbr') {
-      const ser = this.egress.serialization(0, this.ppp ? only.size + UDP_HEADER + PPP_OVERHEAD : wireSize(only.size, UDP_HEADER));
-      if ((only.size * 8 * 1e12) / only.rate >= ser) lead = ser;
+    if (steady && !this.ppp) {
+      const ser = this.egress.serialization(0, steady.wire);
+      if (steady.interval >= ser) lead = ser;
     }
     this.direct = lead > 0;
     this.jitter = (p.tcp ?? HOST_TCP).jitter;

@@ -3,14 +3,14 @@ import { Component, defineSpec, SplitSimError } from '@splitsim/kernel';
 import { switchParams } from '@splitsim/system';
 import { Egress } from './egress.ts';
 import { wordDst, type Packet } from './packet.ts';
-import { ecmpMode, ForwardingTable, switchNet } from './routing.ts';
+import { ForwardingTable, switchNet } from './routing.ts';
 
 /** Ports a switch model declares: p0 … p63 (a spec lists its ports; a switch uses those its links join). */
 export const SWITCH_PORTS = 64;
 const portNames = Array.from({ length: SWITCH_PORTS }, (_, i) => `p${i}`);
 
-/** The switch kind's parameters (ports, buffer per port, ECN threshold), the `net` routeNetwork writes, and how ECMP picks. */
-const params = switchParams.extend({ net: switchNet, ecmp: ecmpMode.default('flow') });
+/** The switch kind's parameters (ports, buffer per port, ECN threshold) and the `net` the network step adds. */
+const params = switchParams.extend({ net: switchNet });
 
 /**
  * An output-queued packet switch. A packet arriving on any port is looked up in the forwarding
@@ -24,6 +24,7 @@ export class PacketSwitch extends Component<z.output<typeof params>> {
   static readonly spec = defineSpec({
     model: 'switch.packet',
     kinds: ['switch'],
+    roles: ['switch'],
     description: 'Output-queued switch: drop-tail FIFO per port (packets or bytes), optional ECN marking, shortest-path ECMP routing',
     ports: portNames,
     params,
