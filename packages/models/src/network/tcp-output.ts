@@ -49,6 +49,29 @@ export class TcpOutput {
 
   /** Sends from sndNxt while the window allows; returns whether anything went. */
   window(c: Conn): boolean {
+    if (c.sacked.length > 0 || (c.dupAcks > 0 && c.sackOk)) return this.windowSack(c);
+    // Nothing SACKed and no duplicates: the plain loop, as small as before SACK.
+    let sent = false;
+    for (;;) {
+      const seq = c.sndNxt;
+      if (seq >= c.sndLimit) break;
+      const end = this.cut(c, seq, c.sndLimit);
+      const flight = seq - c.sndUna;
+      if (flight > 0 && flight + (end - seq) > c.cwnd) break;
+      if (!this.room()) {
+        this.block(c);
+        break;
+      }
+      this.segment(c, seq, end - seq, this.cutWord);
+      c.sndNxt = end;
+      if (end > c.sndMax) c.sndMax = end;
+      sent = true;
+    }
+    return sent;
+  }
+
+  /** window() with a SACK scoreboard or duplicates in hand. */
+  private windowSack(c: Conn): boolean {
     let sent = false;
     for (;;) {
       let seq = c.sndNxt;
