@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { parseTime, SplitSimError, studentTQuantile, type ComponentMetrics } from '@splitsim/kernel';
-import { instantiate, type Figure } from '@splitsim/instantiation';
+import { parseTime, SplitSimError, studentTQuantile, type ComponentMetrics, type ErrorCode } from '@splitsim/kernel';
+import type { Figure } from '@splitsim/instantiation';
+import { planConfig, summarize } from './config-calls.ts';
 import { loadConfig } from './config-file.ts';
 import { runSequential } from './run-sequential.ts';
 
@@ -35,18 +36,15 @@ export interface ReplicationResult {
 
 /** One replication: the task a pool worker runs (also callable in-process). */
 export async function runReplication(task: ReplicationTask): Promise<ReplicationResult> {
-  const { config, params, catalog } = await loadConfig(task.file, task.overrides);
-  const instName = task.inst ?? config.defaultInstantiation;
-  const build = config.instantiations[instName];
-  if (!build) throw new SplitSimError('E_CONFIG', `${task.file}: no instantiation "${instName}" (available: ${Object.keys(config.instantiations).join(', ')})`);
-  const system = config.system(params);
-  const plan = instantiate(system, build(system, params), { config: config.name, instantiation: instName, seed: task.seed, catalog });
+  const loaded = await loadConfig(task.file, task.overrides);
+  const { config, catalog } = loaded;
+  const { plan } = planConfig(loaded, { ...(task.inst !== undefined ? { inst: task.inst } : {}), seed: task.seed });
   const untilText = task.until ?? config.run?.until;
   const options: Parameters<typeof runSequential>[1] = { catalog };
   if (untilText !== undefined) options.until = parseTime(untilText, '--until');
   if (task.maxEvents !== undefined) options.maxEvents = task.maxEvents;
   const { result, metrics, wallSeconds } = runSequential(plan, options);
-  const figures = config.summary ? config.summary(metrics, params) : [];
+  const figures = summarize(loaded, metrics);
   const out: ReplicationResult = { seed: task.seed, figures, values: flatten(metrics), events: result.events, simulatedTime: result.now, wallSeconds };
   if (task.keepMetrics) out.metrics = metrics;
   return out;
@@ -165,16 +163,13 @@ export async function runBatch(tasks: readonly ReplicationTask[], options: Batch
   try {
     return await Promise.all(
       tasks.map(async (t) => {
-        const r = (await pool.run(t)) as ReplicationResult;
+        const r = (await pool.run(t)) as ReplicationResult | { failed: { code: ErrorCode; message: string; details: Record<string, unknown> } };
+        // Our errors come back as data (replications-worker.mjs), with their code.
+        if ('failed' in r) throw new SplitSimError(r.failed.code, r.failed.message, r.failed.details);
         tick();
         return r;
       }),
     );
-  } catch (err) {
-    // Errors cross the thread boundary as plain errors; keep the message, which names the problem.
-    const e = err as Error & { code?: string };
-    if (e?.name === 'SplitSimError' || e?.code?.startsWith?.('E_')) throw new SplitSimError((e.code as 'E_CONFIG') ?? 'E_CONFIG', e.message);
-    throw err;
   } finally {
     await pool.destroy();
   }

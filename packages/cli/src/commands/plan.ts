@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { formatTime, SplitSimError } from '@splitsim/kernel';
-import { instantiate, planToDot, summarizePlan, type Config, type Plan } from '@splitsim/instantiation';
-import { loadConfig, parseOverrides } from '../load-config.ts';
+import { planToDot, summarizePlan, type Plan } from '@splitsim/instantiation';
+import { buildInstantiation, buildSystem, planConfig } from '@splitsim/runtime';
+import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { options } from '../options.ts';
 
 export interface PlanFlags {
@@ -28,27 +29,26 @@ export function registerPlan(program: Command): void {
 
 export async function planCommand(file: string, flags: PlanFlags): Promise<void> {
   if (flags.json && flags.dot) throw new SplitSimError('E_CONFIG', '--json and --dot: choose one', { field: '--dot' });
-  const { config, params, catalog } = await loadConfig(file, parseOverrides(flags.set));
-  const system = config.system(params);
+  const loaded = await loadConfig(file, parseOverrides(flags.set));
   if (flags.list) {
-    process.stdout.write(listInstantiations(config, system, params));
+    process.stdout.write(listInstantiations(loaded));
     return;
   }
-  const name = flags.inst ?? config.defaultInstantiation;
-  const build = config.instantiations[name];
-  if (!build) throw new SplitSimError('E_CONFIG', `${file}: no instantiation "${name}" (available: ${Object.keys(config.instantiations).join(', ')})`, { file });
-  const plan = instantiate(system, build(system, params), { config: config.name, instantiation: name, seed: flags.seed ?? config.run?.seed ?? 1, catalog });
+  const { plan } = planConfig(loaded, { ...(flags.inst !== undefined ? { inst: flags.inst } : {}), seed: flags.seed ?? loaded.config.run?.seed ?? 1 });
   if (flags.json) process.stdout.write(`${JSON.stringify(plan)}\n`);
   else if (flags.dot) process.stdout.write(planToDot(plan));
   else process.stdout.write(describePlan(plan));
 }
 
-function listInstantiations(config: Config, system: Parameters<Config['instantiations'][string]>[0], params: Record<string, unknown>): string {
+function listInstantiations(loaded: LoadedConfig): string {
+  const { config } = loaded;
+  const system = buildSystem(loaded, loaded.params);
   const names = Object.keys(config.instantiations);
   const width = Math.max(...names.map((n) => n.length));
   const lines = [`${config.name}: ${config.description}`, `instantiations (default ${config.defaultInstantiation}):`];
   for (const n of names) {
-    const description = config.instantiations[n]!(system, params).description ?? '';
+    const { inst } = buildInstantiation(loaded, n, system, loaded.params);
+    const description = typeof inst?.description === 'string' ? inst.description : '';
     lines.push(`  ${n.padEnd(width)}  ${description}`.trimEnd());
   }
   return `${lines.join('\n')}\n`;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatTime, MS, parseTime, SimulationError, SplitSimError, toSeconds } from '@splitsim/kernel';
-import { instantiate, type Figure, type Plan } from '@splitsim/instantiation';
-import { defaultRunDirectory, runParallel, runSequential, writeReport, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
+import type { Figure, Plan } from '@splitsim/instantiation';
+import { defaultRunDirectory, planConfig, runParallel, runSequential, summarize, writeReport, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
 import { loadConfig, parseOverrides } from '../load-config.ts';
 import { options } from '../options.ts';
 
@@ -58,18 +58,15 @@ function profileInterval(flag: string | boolean | undefined): number {
 export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   // --replications: independent seeds on a worker pool (commands/sweep.ts), not one run.
   if (flags.replications !== undefined && flags.replications > 1) return (await import('./sweep.ts')).replicationsCommand(file, flags);
-  const { config, params, catalog } = await loadConfig(file, parseOverrides(flags.set));
-  const instName = flags.inst ?? config.defaultInstantiation;
-  const build = config.instantiations[instName];
-  if (!build) {
-    throw new SplitSimError('E_CONFIG', `${file}: no instantiation "${instName}" (available: ${Object.keys(config.instantiations).join(', ')})`, { file });
-  }
+  const loaded = await loadConfig(file, parseOverrides(flags.set));
+  const { config, catalog } = loaded;
   const seed = flags.seed ?? config.run?.seed ?? 1;
   const untilText = flags.until ?? config.run?.until;
   const until = untilText === undefined ? undefined : parseTime(untilText, '--until');
   const profileNs = profileInterval(flags.profile);
-  const system = config.system(params);
-  let plan: Plan = instantiate(system, build(system, params), { config: config.name, instantiation: instName, seed, catalog });
+  const planned = planConfig(loaded, { ...(flags.inst !== undefined ? { inst: flags.inst } : {}), seed });
+  const instName = planned.instName;
+  let plan: Plan = planned.plan;
   if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => ({ ...i, placement: { kind: flags.placement! } })) };
   const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0;
   if (parallel && flags.maxEvents !== undefined) {
@@ -133,7 +130,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
     }
   }
   writeRunDirectory(dir, run);
-  const figures = run.metrics && config.summary ? config.summary(run.metrics, params) : [];
+  const figures = run.metrics ? summarize(loaded, run.metrics) : [];
   // Every run gets its report.html (plots of what its probes recorded, its headline figures).
   writeReport(dir, { title: `${config.name}/${instName}`, facts: [`seed ${seed}`, `${plan.instances.length} instance(s)`, `status ${run.status}`], figures, metrics: run.metrics });
   // A profiled run is post-processed at once: wtpg.json/.dot/.svg/.html and the advice.
