@@ -33,11 +33,15 @@ export async function main(argv: string[]): Promise<void> {
  * stderr only loses the progress lines: the command goes on and writes its run directory.
  */
 function quietOnClosedPipes(): void {
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    process.exit();
-  });
-  process.stderr.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-  });
+  if (!process.stdout.listeners('error').includes(stdoutClosed)) process.stdout.on('error', stdoutClosed);
+  if (!process.stderr.listeners('error').includes(stderrClosed)) process.stderr.on('error', stderrClosed);
+}
+
+function stdoutClosed(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit();
+}
+
+function stderrClosed(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE') throw err;
 }
