@@ -89,7 +89,8 @@ function shapeOf(path: string, value: unknown): Config {
         });
       }
       const field = i.path.join('.');
-      return [`  - ${field || '(config)'}: ${i.input === undefined && field ? 'is required' : i.message}`];
+      // zod leaves the input out of its issues: look the field up to tell missing from wrong.
+      return [`  - ${field || '(config)'}: ${field && valueAt(value, i.path) === undefined ? 'is required' : i.message}`];
     });
     throw new SplitSimError('E_CONFIG', `${path}: the default export must be defineConfig({ name, system, instantiations, … }) with:${oneOrList(lines)}`, { file: path });
   }
@@ -116,4 +117,10 @@ function loadError(err: unknown): string {
 /** "  - a" as " a" (one problem, one line), or the list under its heading. */
 function oneOrList(lines: readonly string[]): string {
   return lines.length === 1 ? ` ${lines[0]!.replace(/^\s*- /, '')}` : `\n${lines.join('\n')}`;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const k of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
 }
