@@ -43,19 +43,19 @@ function expect(id: string, args: string[], names: RegExp, status = 2): void {
 const run = (file: string, ...more: string[]) => ['run', file, '--quiet', '--out', freshOut(), ...more];
 
 // Errors raised by a config: by its code, a topology builder, parseTime.
-expect('throws', ['plan', config('throws.ts', { system: "() => { throw new Error('boom in builder'); }" })], /throws\.ts: system\(\) threw Error: boom in builder \(at .*throws\.ts:6:\d+\)/);
-expect('typeerror', ['plan', config('typeerror.ts', { system: '(p: any) => p.missing.deeper' })], /typeerror\.ts: system\(\) threw TypeError: .*\(at .*typeerror\.ts:6:\d+\)/);
-expect('topology', ['plan', config('topology.ts', { system: "() => { const s = new System('x'); fatTree({ system: s, k: 3 } as any); return s; }" })], /topology\.ts: system\(\): fatTree\(\) has 1 bad option: .*k must be even/);
-expect('parsetime', ['plan', config('parsetime.ts', { system: "() => { parseTime('5 parsecs'); return new System('x'); }" })], /parsetime\.ts: system\(\): .*unknown time unit "parsecs"/);
+expect('throws', ['plan', config('throws.ts', { system: "() => { throw new Error('boom in builder'); }" })], /throws\.ts: system\(\) failed: Error: boom in builder \(at .*throws\.ts:6:\d+\)/);
+expect('typeerror', ['plan', config('typeerror.ts', { system: '(p: any) => p.missing.deeper' })], /typeerror\.ts: system\(\) failed: TypeError: .*\(at .*typeerror\.ts:6:\d+\)/);
+expect('topology', ['plan', config('topology.ts', { system: "() => { const s = new System('x'); fatTree({ system: s, k: 3 } as any); return s; }" })], /topology\.ts: system\(\) failed: fatTree\(\) has 1 bad option: .*k must be even/);
+expect('parsetime', ['plan', config('parsetime.ts', { system: "() => { parseTime('5 parsecs'); return new System('x'); }" })], /parsetime\.ts: system\(\) failed: .*unknown time unit "parsecs"/);
 expect('toplevel', ['plan', config('toplevel.ts', { top: "parseTime('-3ms');" })], /toplevel\.ts: cannot load: .*-3ms/);
-expect('instthrows', ['plan', config('instthrows.ts', { inst: "() => { throw new RangeError('no such rack'); }" })], /instthrows\.ts: instantiation one threw RangeError: no such rack/);
-expect('summary', run(config('summary.ts', { summary: "() => { throw new Error('summary boom'); }" })), /summary\.ts: summary\(\) threw Error: summary boom/);
+expect('instthrows', ['plan', config('instthrows.ts', { inst: "() => { throw new RangeError('no such rack'); }" })], /instthrows\.ts: instantiation one failed: RangeError: no such rack/);
+expect('summary', run(config('summary.ts', { summary: "() => { throw new Error('summary boom'); }" })), /summary\.ts: summary\(\) failed: Error: summary boom/);
 
 // Shape errors in user code.
 expect('nullpartition', run(config('nullpartition.ts', { inst: '() => ({ partition: () => null as any })' })), /instantiation one: partition must return an array of groups/);
 expect('modelsobject', run(config('modelsobject.ts', { inst: "() => ({ models: { kind: 'source' } as any })" })), /instantiation one: models must be an array of rules/);
-expect('nosystem', run(config('nosystem.ts', { system: '(() => {}) as any' })), /nosystem\.ts: system\(\) must return the System it built .*got undefined/);
-expect('notsystem', run(config('notsystem.ts', { system: '(() => ({ components: 5 })) as any' })), /notsystem\.ts: system\(\) must return the System it built .*got object/);
+expect('nosystem', run(config('nosystem.ts', { system: '(() => {}) as any' })), /nosystem\.ts: system\(\) must return the System it built .*got nothing/);
+expect('notsystem', run(config('notsystem.ts', { system: '(() => ({ components: 5 })) as any' })), /notsystem\.ts: system\(\) must return the System it built .*got Object/);
 expect('instnull', run(config('instnull.ts', { inst: '(() => null) as any' })), /instantiation one: must return an object .*got null/);
 expect('badsummary', run(config('badsummary.ts', { summary: '(() => 42) as any' })), /badsummary\.ts: summary\(\) must return an array of figures/);
 
@@ -90,7 +90,7 @@ const badlink = config('badlink.ts', { system: "(p: any) => { const s = new Syst
 const poolNames = /the plan has 1 problem: link src\.out ↔ snk\.in: latency: time "-1ns"/;
 expect('replications', run(badlink, '--replications', '2', '--workers', '1', '--set', 'n=2'), poolNames);
 expect('sweep', ['sweep', badlink, '--grid', 'n=1,2', '--workers', '1', '--quiet', '--out', join(freshOut(), 'sweep.csv')], poolNames);
-expect('replications throwing', run(config('poolthrows.ts', { system: "() => { throw new Error('boom in a worker'); }" }), '--replications', '2', '--workers', '1'), /poolthrows\.ts: system\(\) threw Error: boom in a worker/);
+expect('replications throwing', run(config('poolthrows.ts', { system: "() => { throw new Error('boom in a worker'); }" }), '--replications', '2', '--workers', '1'), /poolthrows\.ts: system\(\) failed: Error: boom in a worker/);
 
 // Runs that break simulated time fail (exit 3), naming the component and the time.
 expect('overflow', run('configs/mmc.ts', '--set', 'lambda=0.000001', '--set', 'jobs=20'), /^splitsim: run failed: component source failed at 0ps \(event 0\): scheduled an event at .* past 2\^53 ps/, 3);
@@ -160,7 +160,7 @@ test('real processes: a syntax error keeps file:line:column; a throwing builder 
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
   oneLine(own(syntax), 'syntax error', /syntax\.ts:2:\d+: ERROR: /);
-  oneLine(own(join(dir, 'throws.ts')), 'throwing builder, own process', /system\(\) threw Error: boom in builder/);
+  oneLine(own(join(dir, 'throws.ts')), 'throwing builder, own process', /system\(\) failed: Error: boom in builder/);
   // `splitsim plan … --json | head -c 100`: the reader goes away after 100 bytes.
   const child = spawn(process.execPath, [bin, 'plan', 'configs/datacenter.ts', '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

@@ -40,6 +40,7 @@ export const OPTIONS = {
   profile: () => new Option('--profile [interval]', 'write profile logs (profile/<instance>.jsonl) every interval of wall time (default 1s, at least 50ms)'),
   replications: () => new Option('--replications <n>', 'independent runs with seeds seed, seed + 1, …, in parallel on a worker pool: mean and 95 % interval per figure').argParser(count(1)),
   grid: () => new Option('--grid <key=v1,v2,…>', 'a parameter axis of the sweep; repeatable (values are JSON or plain strings)').argParser(collect),
+  params: () => new Option('--params', "list the config's parameters (name, type, default) and exit"),
   workers: () => new Option('--workers <n>', 'worker threads for replications and sweeps (default: the cores available; 0 runs them in this thread)').argParser(count(0)),
 } as const;
 

@@ -24,6 +24,19 @@ export interface ComponentSpec<P = unknown> {
    * step that computes forwarding tables. Free-form words a step documents.
    */
   readonly roles?: readonly string[];
+  /**
+   * The statistics it records, by name (`wait.class*` for a family): what each is, its unit, one
+   * line. They feed `splitsim models` and the docs; a test holds every built-in model to them.
+   */
+  readonly statistics?: Readonly<Record<string, StatisticDoc>>;
+}
+
+/** What a statistic is, for people reading metrics.json. */
+export interface StatisticDoc {
+  readonly type: 'counter' | 'tally' | 'timeWeighted' | 'quantiles' | 'batchMeans' | 'series';
+  /** Of the values it counts or summarises: 'ps', 'packets', 'bytes', 'jobs', … */
+  readonly unit?: string;
+  readonly description: string;
 }
 
 /**

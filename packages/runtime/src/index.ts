@@ -9,5 +9,5 @@ export { runReplication, runBatch, aggregate, estimate, flatten, replicationSeed
 export { parseGrid, expandGrid, runSweep, sweepCsv, type GridAxis, type SweepOptions, type SweepPoint } from './sweep.ts';
 export { writeReport, reportHtml, chartSvg, collectSeries, seriesCsv, csvField as csvFieldOf, type ReportInput, type ReportFigure, type Series } from './report.ts';
 export { loadConfig, type LoadedConfig } from './config-file.ts';
-export { callConfig, fromConfig, buildSystem, buildInstantiation, planConfig, summarize } from './config-calls.ts';
 export { planCatalog, resolveModule, importModules, checkedCatalog, ensureTypeScript, TS_LOADED } from './modules.ts';
+export { planConfig, buildSystem, buildInstantiation, summarize } from './plan-config.ts';

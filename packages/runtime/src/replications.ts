@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { parseTime, SplitSimError, studentTQuantile, type ComponentMetrics, type ErrorCode } from '@splitsim/kernel';
 import type { Figure } from '@splitsim/instantiation';
-import { planConfig, summarize } from './config-calls.ts';
+import { planConfig, summarize } from './plan-config.ts';
 import { loadConfig } from './config-file.ts';
 import { runSequential } from './run-sequential.ts';
 
@@ -37,14 +37,14 @@ export interface ReplicationResult {
 /** One replication: the task a pool worker runs (also callable in-process). */
 export async function runReplication(task: ReplicationTask): Promise<ReplicationResult> {
   const loaded = await loadConfig(task.file, task.overrides);
-  const { config, catalog } = loaded;
-  const { plan } = planConfig(loaded, { ...(task.inst !== undefined ? { inst: task.inst } : {}), seed: task.seed });
+  const { config, params, catalog } = loaded;
+  const { plan } = planConfig(loaded, task.file, task.inst, task.seed);
   const untilText = task.until ?? config.run?.until;
   const options: Parameters<typeof runSequential>[1] = { catalog };
   if (untilText !== undefined) options.until = parseTime(untilText, '--until');
   if (task.maxEvents !== undefined) options.maxEvents = task.maxEvents;
   const { result, metrics, wallSeconds } = runSequential(plan, options);
-  const figures = summarize(loaded, metrics);
+  const figures = summarize(loaded, task.file, metrics);
   const out: ReplicationResult = { seed: task.seed, figures, values: flatten(metrics), events: result.events, simulatedTime: result.now, wallSeconds };
   if (task.keepMetrics) out.metrics = metrics;
   return out;

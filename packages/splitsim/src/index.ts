@@ -9,7 +9,7 @@ export { z } from 'zod';
 export {
   SplitSimError, SimulationError, type ErrorCode,
   type Time, MAX_TIME, PS, NS, US, MS, SEC, parseTime, formatTime, parseRate, formatRate, serializationTime, toSeconds,
-  Component, defineSpec, type ComponentSpec, type ComponentClass, Context, Port, type Handler, type Logger, type ComponentMetrics,
+  Component, defineSpec, type ComponentSpec, type ComponentClass, type StatisticDoc, Context, Port, type Handler, type Logger, type ComponentMetrics,
   Rng, Counter, Tally, TimeWeighted, TimeSeries, Quantiles, BatchMeans, Statistics, type Statistic, normalQuantile, studentTQuantile,
   units,
 } from '@splitsim/kernel';
@@ -47,7 +47,7 @@ export {
   distribution, distributionSchema, type DistributionSpec,
   erlangB, erlangC, mmc, mmck, type MmcResult, type MmckResult, mmcNonPreemptivePriority, mmcPreemptivePriority, allenCunneenWait, kingmanWait, whittWait, mmcWait,
   tandem, cavityPush, cavityPull, cavityWaterFilling, cavityResourcePooling, type CavityResult, type GgcInput, type TandemInput, type TandemResult,
-  PHOLD_LEVELS, BUILTIN_MODULE,
+  PHOLD_LEVELS, BUILTIN_MODULE, protocol as serviceProtocol,
 } from '@splitsim/models';
 
 // Running plans from a script (runtime).

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { formatTime, SplitSimError } from '@splitsim/kernel';
 import { planToDot, summarizePlan, type Plan } from '@splitsim/instantiation';
 import { buildInstantiation, buildSystem, planConfig } from '@splitsim/runtime';
+import type { System } from '@splitsim/system';
 import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { options } from '../options.ts';
 
@@ -30,24 +31,24 @@ export function registerPlan(program: Command): void {
 export async function planCommand(file: string, flags: PlanFlags): Promise<void> {
   if (flags.json && flags.dot) throw new SplitSimError('E_CONFIG', '--json and --dot: choose one', { field: '--dot' });
   const loaded = await loadConfig(file, parseOverrides(flags.set));
+  const { config } = loaded;
   if (flags.list) {
-    process.stdout.write(listInstantiations(loaded));
+    process.stdout.write(listInstantiations(loaded, file, buildSystem(loaded, file)));
     return;
   }
-  const { plan } = planConfig(loaded, { ...(flags.inst !== undefined ? { inst: flags.inst } : {}), seed: flags.seed ?? loaded.config.run?.seed ?? 1 });
+  const { plan } = planConfig(loaded, file, flags.inst, flags.seed ?? config.run?.seed ?? 1);
   if (flags.json) process.stdout.write(`${JSON.stringify(plan)}\n`);
   else if (flags.dot) process.stdout.write(planToDot(plan));
   else process.stdout.write(describePlan(plan));
 }
 
-function listInstantiations(loaded: LoadedConfig): string {
+function listInstantiations(loaded: LoadedConfig, file: string, system: System): string {
   const { config } = loaded;
-  const system = buildSystem(loaded, loaded.params);
   const names = Object.keys(config.instantiations);
   const width = Math.max(...names.map((n) => n.length));
   const lines = [`${config.name}: ${config.description}`, `instantiations (default ${config.defaultInstantiation}):`];
   for (const n of names) {
-    const { inst } = buildInstantiation(loaded, n, system, loaded.params);
+    const inst = buildInstantiation(loaded, file, n, system);
     const description = typeof inst?.description === 'string' ? inst.description : '';
     lines.push(`  ${n.padEnd(width)}  ${description}`.trimEnd());
   }

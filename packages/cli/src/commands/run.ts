@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { formatTime, MS, parseTime, SimulationError, SplitSimError, toSeconds } from '@splitsim/kernel';
-import type { Figure, Plan } from '@splitsim/instantiation';
+import { describeParams, type Figure, type Plan } from '@splitsim/instantiation';
 import { defaultRunDirectory, planConfig, runParallel, runSequential, summarize, writeReport, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
-import { loadConfig, parseOverrides } from '../load-config.ts';
+import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { options } from '../options.ts';
 
 export interface RunFlags {
@@ -16,6 +16,7 @@ export interface RunFlags {
   quiet?: boolean;
   placement?: 'thread' | 'process';
   profile?: string | boolean;
+  params?: boolean;
   replications?: number;
   workers?: number;
 }
@@ -28,7 +29,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a config\'s instantiation and write a run directory (plan.json, metrics.json, run.json, run.log, profile/)')
     .argument('<config>', 'config file, e.g. configs/mmc.ts');
-  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'placement', 'profile', 'replications', 'workers', 'json', 'quiet')) cmd.addOption(o);
+  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'placement', 'profile', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     [
@@ -59,13 +60,14 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   // --replications: independent seeds on a worker pool (commands/sweep.ts), not one run.
   if (flags.replications !== undefined && flags.replications > 1) return (await import('./sweep.ts')).replicationsCommand(file, flags);
   const loaded = await loadConfig(file, parseOverrides(flags.set));
-  const { config, catalog } = loaded;
+  const { config, params, catalog } = loaded;
+  if (flags.params) return printParams(loaded, flags.json === true);
   const seed = flags.seed ?? config.run?.seed ?? 1;
   const untilText = flags.until ?? config.run?.until;
   const until = untilText === undefined ? undefined : parseTime(untilText, '--until');
   const profileNs = profileInterval(flags.profile);
-  const planned = planConfig(loaded, { ...(flags.inst !== undefined ? { inst: flags.inst } : {}), seed });
-  const instName = planned.instName;
+  const planned = planConfig(loaded, file, flags.inst, seed);
+  const instName = planned.instantiation;
   let plan: Plan = planned.plan;
   if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => ({ ...i, placement: { kind: flags.placement! } })) };
   const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0;
@@ -130,7 +132,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
     }
   }
   writeRunDirectory(dir, run);
-  const figures = run.metrics ? summarize(loaded, run.metrics) : [];
+  const figures = run.metrics ? summarize(loaded, file, run.metrics) : [];
   // Every run gets its report.html (plots of what its probes recorded, its headline figures).
   writeReport(dir, { title: `${config.name}/${instName}`, facts: [`seed ${seed}`, `${plan.instances.length} instance(s)`, `status ${run.status}`], figures, metrics: run.metrics });
   // A profiled run is post-processed at once: wtpg.json/.dot/.svg/.html and the advice.
@@ -147,6 +149,20 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   if (profileText && !flags.json && !flags.quiet) process.stdout.write(`\n${profileText}${profileText.endsWith('\n') ? '' : '\n'}`);
   if (failure !== null) process.stderr.write(`splitsim: run failed: ${failure}\n  run directory ${dir}\n`);
   process.exitCode = EXIT[run.status];
+}
+
+/** `--params`: the config's parameters with their types, defaults and the values this command line gives them. */
+function printParams(loaded: LoadedConfig, json: boolean): void {
+  const list = describeParams(loaded.config.params).map((p) => ({ ...p, value: loaded.params[p.name] }));
+  if (json) {
+    process.stdout.write(`${JSON.stringify(list)}\n`);
+    return;
+  }
+  const width = Math.max(4, ...list.map((p) => p.name.length));
+  const lines = [`${loaded.config.name} parameters (--set name=value):`];
+  for (const p of list) lines.push(`  ${p.name.padEnd(width)}  ${p.type}${p.required ? ', required' : ''}${p.default !== undefined ? `, default ${JSON.stringify(p.default)}` : ''}`);
+  if (list.length === 0) lines.push('  (none)');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function report(run: RunRecord, dir: string, o: { config: string; instName: string; seed: number; json: boolean; quiet: boolean; figures: Figure[] }): void {

@@ -1,7 +1,7 @@
 import { SplitSimError, type Context, type Counter, type Tally } from '@splitsim/kernel';
 import type { AppData } from '@splitsim/system';
 import type { AppHost, AppInstance, AppSpec } from './app.ts';
-import { PROTO_TCP, PROTO_UDP, type Packet } from './packet.ts';
+import { flowHash, makePacket, PROTO_TCP, PROTO_UDP, UDP_HEADER, wireSize, type Packet } from './packet.ts';
 import { doubles, TALLY, tallyAdd, tallyInto, tallyStart } from './running.ts';
 import type { HostNet } from './routing.ts';
 import { Tcp, type Conn, type TcpParams, type TcpUser } from './tcp.ts';
@@ -108,6 +108,11 @@ export class Stack implements TcpUser, AppHost {
   sendDatagram(p: Packet): void {
     this.udpAcc[U_SENT]!++;
     this.transmit(p);
+  }
+
+  sendUdp(dst: number, sport: number, dport: number, len: number, sent = this.ctx.now): void {
+    const hash = flowHash(this.address, dst, sport, dport, PROTO_UDP);
+    this.sendDatagram(makePacket(this.address, dst, sport, dport, PROTO_UDP, 0, wireSize(len, UDP_HEADER), len, 0, 0, hash, sent, -1, -1));
   }
 
   work(duration: number, c: Conn): void {
