@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
 
 /**
  * Reading what a run directory holds without trusting it: a name ending in `.jsonl` may be a
@@ -13,7 +13,7 @@ export function notAFile(path: string): string | null {
     st = statSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'a link to nothing (dangling symbolic link)';
+    if (code === 'ENOENT') return isLink(path) ? 'a link to nothing (dangling symbolic link)' : 'no such file';
     if (code === 'EACCES' || code === 'EPERM') return 'not readable (permission denied)';
     if (code === 'ELOOP') return 'a loop of symbolic links';
     return `cannot be read (${code ?? (err as Error).message})`;
@@ -25,6 +25,14 @@ export function notAFile(path: string): string | null {
   return 'not a regular file';
 }
 
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 const CHUNK = 1 << 20;
 
 /**
@@ -32,14 +40,14 @@ const CHUNK = 1 << 20;
  * last line without its newline); stops early when `line` returns false. Throws the fs error as
  * is (the caller has checked notAFile()).
  */
-export function forEachLine(path: string, line: (text: string, lineNo: number, unterminated: boolean) => boolean | void): void {
+export function forEachLine(path: string, line: (text: string, lineNo: number, unterminated: boolean) => boolean | void, chunk = CHUNK): void {
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(CHUNK);
+    const buf = Buffer.allocUnsafe(chunk);
     let carry: Buffer[] = [];
     let lineNo = 0;
     for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
+      const n = readSync(fd, buf, 0, chunk, null);
       if (n === 0) break;
       let start = 0;
       for (let nl = buf.indexOf(10, 0); nl !== -1 && nl < n; nl = buf.indexOf(10, start)) {
