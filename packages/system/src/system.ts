@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SplitSimError, units } from '@splitsim/kernel';
+import { MAX_COMPONENT_ID, SplitSimError, units } from '@splitsim/kernel';
 import { builtinKinds } from './kinds/index.ts';
 import type { KindSpec, LinkKind } from './kinds/kind.ts';
 import { paramProblems, type Problem } from './problems.ts';
@@ -60,7 +60,7 @@ const LINK_KEYS = Object.keys(linkOptions.shape);
  * The most components and links a system may hold. Components: a run orders events by component
  * id in 21 bits (kernel MAX_COMPONENT_ID). Links: what planning holds in a 4 GB heap.
  */
-export const MAX_COMPONENTS = 2 ** 21;
+export const MAX_COMPONENTS = MAX_COMPONENT_ID;
 export const MAX_LINKS = 2 ** 22;
 
 /** The options' values as a cache key, or null when they are not plain values of known keys. */
