@@ -15,10 +15,16 @@ import { benchArgs } from './args.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Blocks × racks × hosts per rack for about `hosts` hosts: square-ish, within a switch's ports. */
+/**
+ * Blocks × racks per block for about `hosts` hosts: a divisor of the racks nearest their square
+ * root (exactly the hosts asked when one fits), both within a packet switch's 64 ports.
+ */
 export function shapeFor(hosts: number, perRack: number): { blocks: number; racks: number } {
-  const racksTotal = Math.ceil(hosts / perRack);
-  const blocks = Math.min(63, Math.max(1, Math.round(Math.sqrt(racksTotal))));
+  const racksTotal = Math.max(1, Math.ceil(hosts / perRack));
+  const root = Math.sqrt(racksTotal);
+  let blocks = 0;
+  for (let b = 1; b <= 63; b++) if (racksTotal % b === 0 && racksTotal / b <= 63 && (blocks === 0 || Math.abs(b - root) < Math.abs(blocks - root))) blocks = b;
+  if (blocks === 0) blocks = Math.min(63, Math.max(1, Math.round(root)));
   return { blocks, racks: Math.ceil(racksTotal / blocks) };
 }
 
@@ -26,7 +32,6 @@ export async function run(args: string[]): Promise<void> {
   const o = benchArgs(args, { hosts: 0, blocks: 0, racks: 0, 'per-rack': 40, inst: '', rounds: -1, warmup: -1 });
   const hostsWanted = o.hosts || (o.blocks || o.racks ? 0 : 1200);
   const shape = hostsWanted ? shapeFor(hostsWanted, o['per-rack']) : { blocks: o.blocks || 5, racks: o.racks || 6 };
-  if (hostsWanted === 1200) Object.assign(shape, { blocks: 5, racks: 6 });
   if (o.blocks) shape.blocks = o.blocks;
   if (o.racks) shape.racks = o.racks;
   const hosts = shape.blocks * shape.racks * o['per-rack'];
