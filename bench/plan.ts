@@ -6,7 +6,7 @@
  * (topology, traffic) and to resolve and validate its plan (kinds, models, routes, silent links,
  * partition, channels, placement), as `splitsim plan` does. `--hosts` is the total: blocks and
  * racks per block follow (40 hosts a rack, at most 63 racks a block and 63 blocks, the ports a
- * packet switch has), unless given. Past 5 000 hosts the default is the config's default
+ * packet switch has), unless given. Past 2 000 hosts the default is the config's default
  * instantiation, one round and no warm-up; peak memory is the process's (run it alone).
  */
 import { instantiate } from '@splitsim/instantiation';
@@ -35,7 +35,7 @@ export async function run(args: string[]): Promise<void> {
   if (o.blocks) shape.blocks = o.blocks;
   if (o.racks) shape.racks = o.racks;
   const hosts = shape.blocks * shape.racks * o['per-rack'];
-  const large = hosts > 5000;
+  const large = hosts > 2000;
   const rounds = o.rounds >= 0 ? o.rounds : large ? 1 : 7;
   const warmup = o.warmup >= 0 ? o.warmup : large ? 0 : 3;
   const names = o.inst === '' ? (large ? [config.defaultInstantiation] : Object.keys(config.instantiations)) : o.inst === 'all' ? Object.keys(config.instantiations) : o.inst.split(',');
