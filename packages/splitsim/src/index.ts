@@ -21,7 +21,7 @@ export {
   hostParams as hostKindParams, nicParams, switchParams, type HostParams, type HostInput, type NicParams, type NicInput, type SwitchParams, type SwitchInput,
   type AppDecl, type AppPeer, type AppEndpoint, type AppData,
   defineStep, type StepSpec, type StepInput, type StepResult, type StepComponent, type StepLink, type Silence,
-  frequency, size, capacity, parseFrequency, parseSize, type Capacity,
+  frequency, size, capacity, parseFrequency, parseSize, formatFrequency, formatSize, formatCapacity, type Capacity,
   datacenter, hostPath, fatTree, leafSpine, type DatacenterOptions, type Datacenter, type HostSlot, type FatTreeOptions, type FatTree, type FatTreeSlot, type LeafSpineOptions, type LeafSpine, type LeafSpineSlot, type HostChoices,
   type Problem,
 } from '@splitsim/system';

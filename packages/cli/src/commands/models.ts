@@ -45,7 +45,7 @@ export function listCatalog(catalog: Catalog): Listing {
 
 function params(list: ParamInfo[]): string {
   if (list.length === 0) return 'none';
-  return list.map((p) => `${p.name} (${p.type}${p.required ? ', required' : p.default !== undefined ? ` = ${JSON.stringify(p.default)}` : ', optional'})`).join(', ');
+  return list.map((p) => `${p.name} (${p.type}${p.derived ? `, derived by the ${p.derived}` : p.required ? ', required' : p.default !== undefined ? ` = ${JSON.stringify(p.default)}` : ', optional'})`).join(', ');
 }
 
 function statistics(stats: Record<string, StatisticDoc>): string[] {
