@@ -57,6 +57,7 @@ const modelSpecSchema = z.object({
   default: z.boolean().optional(),
   roles: z.array(z.string().min(1)).optional(),
   statistics: statisticsSchema.optional(),
+  external: z.boolean().optional(),
 });
 
 const kindSchema = z.object({

@@ -5,7 +5,7 @@ import { buildChannels, type SyncChoice } from './channels.ts';
 import { checkModels, checkPorts, chooseModels, type ModelRule } from './models.ts';
 import { single } from './partitions/basic.ts';
 import type { Group, PartitionFn } from './partitions/types.ts';
-import { place, type PlacementChoice } from './placement.ts';
+import { checkExternalModels, place, type PlacementChoice } from './placement.ts';
 import { planSchema, type Plan } from './plan.ts';
 import { INSTANCE_NAME } from './plan-io.ts';
 import { PlanError, someOf, type PlanProblem } from './problems.ts';
@@ -55,7 +55,9 @@ export function instantiate(system: System, inst: Instantiation, options: Instan
     const add = derived.params.get(id);
     return add ? { ...p, ...add } : p;
   });
-  const params = checkModels(system, { ...resolved, params: withDerived }, chosen, catalog.models, problems);
+  // Models are checked against what the steps derive: without it (a link that could not be read)
+  // every model would lack its routes, which says nothing the link's own problem does not.
+  const params = derived.skipped ? withDerived : checkModels(system, { ...resolved, params: withDerived }, chosen, catalog.models, problems);
   checkPorts(system, chosen, catalog.models, problems);
 
   const groups = partition(system, inst.partition ?? single, options.instantiation, problems);
@@ -63,6 +65,7 @@ export function instantiate(system: System, inst: Instantiation, options: Instan
   const instanceOf = assign(system, groups, problems);
   const { links, channels } = buildChannels(system, groups, instanceOf, resolved.linkKinds, derived.silent, inst.syncInterval, problems);
   const placements = place(groups, inst.placement, problems);
+  checkExternalModels(system.components.map((c) => ({ path: c.path, model: chosen[c.id], instance: instanceOf[c.id]! })), groups, placements, catalog.models, problems);
 
   if (problems.length > 0) throw new PlanError(problems);
   const components = system.components.map((c) => ({ id: c.id, path: c.path, kind: c.kind, model: chosen[c.id]!, params: params[c.id]!, instance: instanceOf[c.id]! }));

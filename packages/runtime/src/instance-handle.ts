@@ -9,12 +9,13 @@ export interface HandleEvents {
   exit(how: string): void;
 }
 
-/** Where an instance runs: in the orchestrator's own thread (a plan of one instance), a worker thread, a child process. */
-export type InstanceKind = 'inline' | 'thread' | 'process';
+/** Where an instance runs: in the orchestrator's own thread (a plan of one instance), a worker thread, a child process, an external program. */
+export type InstanceKind = 'inline' | 'thread' | 'process' | 'external';
 
 /**
- * The orchestrator's side of one instance: in-process, a worker thread or a child process behind
- * one small interface (commands down, reports up, exit, kill), so the orchestrator never asks which.
+ * The orchestrator's side of one instance: in-process, a worker thread, a child process or an
+ * external program (external-instance.ts) behind one small interface (commands down, reports up,
+ * exit, kill), so the orchestrator never asks which.
  */
 export interface InstanceHandle {
   readonly kind: InstanceKind;

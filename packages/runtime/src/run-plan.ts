@@ -7,6 +7,7 @@ import type { Catalog, Plan } from '@splitsim/instantiation';
 import { createControl, type ChannelSpec, type Failure, type InstanceSpec, type Report } from './control.ts';
 import { startInline } from './inline-instance.ts';
 import { instanceEntry } from './instance-entry.ts';
+import { startExternal } from './external-instance.ts';
 import { startProcess, startThread, type InstanceHandle, type InstanceKind } from './instance-handle.ts';
 import { eventsOf, type ProgressListener, type RunOutcome } from './outcome.ts';
 import type { Stopper, StopRequest } from './stopper.ts';
@@ -56,7 +57,8 @@ const ABORT_GRACE_MS = 600;
 export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<RunOutcome> {
   const t0 = performance.now();
   const n = plan.instances.length;
-  const kinds = plan.instances.map((inst) => options.placement ?? inst.placement.kind);
+  // External instances run where their program runs; the placement override moves only ours.
+  const kinds = plan.instances.map((inst) => (inst.placement.kind === 'external' ? 'external' : (options.placement ?? inst.placement.kind)));
   kinds.forEach((k, i) => {
     const name = plan.instances[i]!.name;
     if (k === 'remote') throw new SplitSimError('E_CONFIG', `instance ${name} is placed on a remote runner; this runtime runs in-process, threads and processes only`, { instance: name });
@@ -79,8 +81,10 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
       channelSpecs[ch.b]!.push({ channel: ch.id, transport: 'ring', out: ba, in: ab, peerControl: controls[ch.a]! });
     } else {
       const path = join(sockets.dir(), `c${ch.id}.sock`);
-      channelSpecs[ch.a]!.push({ channel: ch.id, transport: 'socket', path, listen: true });
-      channelSpecs[ch.b]!.push({ channel: ch.id, transport: 'socket', path, listen: false });
+      // Our end listens, so an external program need only connect (both external: the first listens).
+      const aListens = kinds[ch.a] !== 'external' || kinds[ch.b] === 'external';
+      channelSpecs[ch.a]!.push({ channel: ch.id, transport: 'socket', path, listen: aListens });
+      channelSpecs[ch.b]!.push({ channel: ch.id, transport: 'socket', path, listen: !aListens });
     }
   }
 
@@ -200,7 +204,8 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
     if (interrupted !== null && !finished.has(i) && failure === null) say(`instance ${name} ended (${how}) before it reported its statistics`);
     const expected = finished.has(i) || failure !== null || interrupted !== null;
     if (!expected) {
-      const where = kinds[i] === 'process' ? `process ${handles[i]?.pid}` : kinds[i] === 'thread' ? 'thread' : 'in-process';
+      const command = plan.instances[i]!.placement.command?.join(' ');
+      const where = kinds[i] === 'process' ? `process ${handles[i]?.pid}` : kinds[i] === 'thread' ? 'thread' : kinds[i] === 'external' ? `external process ${handles[i]?.pid}: ${command}` : 'in-process';
       fail({ instance: name, code: 'E_INSTANCE', message: `instance ${name} (${where}) ended unexpectedly: ${how}` });
     }
     checkSettled();
@@ -223,7 +228,7 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
 
   try {
     // Bundling the instance entry can take seconds; an in-process instance needs none.
-    const entry = kinds.some((k) => k !== 'inline') ? await instanceEntry() : null;
+    const entry = kinds.some((k) => k === 'thread' || k === 'process') ? await instanceEntry() : null;
     for (let i = 0; i < n; i++) {
       const spec: InstanceSpec = {
         plan, instance: i, until: until === Infinity ? null : until, maxEvents: options.maxEvents ?? null,
@@ -233,9 +238,13 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
       };
       const events = { report: (r: Report) => onReport(i, r), exit: (how: string) => onExit(i, how) };
       const k = kinds[i]!;
-      const h = k === 'inline' ? startInline(spec, events, options.catalog ?? null) : k === 'thread' ? startThread(entry!, spec, events) : startProcess(entry!, spec, events);
+      const h = k === 'inline' ? startInline(spec, events, options.catalog ?? null)
+        : k === 'thread' ? startThread(entry!, spec, events)
+        : k === 'process' ? startProcess(entry!, spec, events)
+        : startExternal(spec, events);
       handles.push(h);
-      say(`instance ${plan.instances[i]!.name}: ${h.kind}${h.kind === 'process' ? ` pid ${h.pid}` : ''}, ${plan.instances[i]!.components.length} components, ${channelSpecs[i]!.length} channels`);
+      const command = k === 'external' ? ` (${plan.instances[i]!.placement.command!.join(' ')})` : '';
+      say(`instance ${plan.instances[i]!.name}: ${h.kind}${h.kind === 'process' || h.kind === 'external' ? ` pid ${h.pid}` : ''}${command}, ${plan.instances[i]!.components.length} components, ${channelSpecs[i]!.length} channels`);
       options.started?.(plan.instances[i]!.name, h.kind, h.pid);
     }
     // An interrupt that came while the instances were being started reaches them now.

@@ -9,7 +9,7 @@ export { z } from 'zod';
 export {
   SplitSimError, SimulationError, type ErrorCode,
   type Time, MAX_TIME, PS, NS, US, MS, SEC, parseTime, formatTime, parseRate, formatRate, serializationTime, toSeconds,
-  Component, defineSpec, type ComponentSpec, type ComponentClass, type StatisticDoc, Context, Port, type Handler, type Logger, type ComponentMetrics,
+  Component, defineSpec, defineExternalModel, type ComponentSpec, type ComponentClass, type StatisticDoc, Context, Port, type Handler, type Logger, type ComponentMetrics,
   Rng, Counter, Tally, TimeWeighted, TimeSeries, Quantiles, BatchMeans, Statistics, type Statistic, normalQuantile, studentTQuantile,
   units,
 } from '@splitsim/kernel';
@@ -31,7 +31,7 @@ export {
   defineConfig, type Config, type ConfigInput, type Figure, statistic,
   instantiate, type Instantiation, type InstantiateOptions, type ModelRule, PlanError, type PlanProblem,
   single, linear, roundRobin, manual, s, ab, ac, cr, crK, rs, byPod, byRack, balanced, type ManualOptions, type BalancedOptions, type Group, type PartitionFn, type PartitionContext,
-  thread, childProcess, remote, type PlacementChoice, type InstanceInfo, type SyncChoice, type ChannelInfo,
+  thread, childProcess, remote, external, type ExternalOptions, type PlacementChoice, type InstanceInfo, type SyncChoice, type ChannelInfo,
   type Plan, parsePlan, serializePlan, type Catalog, type ModuleRef,
 } from '@splitsim/instantiation';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatTime, MS, parseTime, SplitSimError, toSeconds } from '@splitsim/kernel';
 import { describeParams, type Figure, type Plan } from '@splitsim/instantiation';
-import { defaultRunDirectory, fsProblem, planConfig, RunDirectory, runPlan, Stopper, writeReport, type Failure, type RunOutcome, type RunRecord } from '@splitsim/runtime';
+import { defaultRunDirectory, fsProblem, planConfig, RunDirectory, runPlan, Stopper, summarize, writeReport, type Failure, type RunOutcome, type RunRecord } from '@splitsim/runtime';
 import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { options } from '../options.ts';
 import { RunSignals, SIGNAL_EXIT, type RunSignal } from '../signals.ts';
@@ -61,6 +61,7 @@ function profileInterval(flag: string | boolean | undefined): number {
 }
 
 interface Prepared {
+  loaded: LoadedConfig;
   config: LoadedConfig['config'];
   params: LoadedConfig['params'];
   catalog: LoadedConfig['catalog'];
@@ -83,12 +84,13 @@ async function prepare(file: string, flags: RunFlags): Promise<Prepared> {
   const planned = planConfig(loaded, file, flags.inst, seed);
   const instName = planned.instantiation;
   let plan: Plan = planned.plan;
-  if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => ({ ...i, placement: { kind: flags.placement! } })) };
-  const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0;
+  // An external instance stays external: only its program implements its models.
+  if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => (i.placement.kind === 'external' ? i : { ...i, placement: { kind: flags.placement! } })) };
+  const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0 || plan.instances.some((i) => i.placement.kind === 'external');
   if (parallel && flags.maxEvents !== undefined) {
     throw new SplitSimError('E_CONFIG', '--max-events needs a run in one instance: which events come first across instances is only known in one engine; use --until', { field: '--max-events' });
   }
-  return { config, params, catalog, instName, seed, until, profileNs, plan, parallel };
+  return { loaded, config, params, catalog, instName, seed, until, profileNs, plan, parallel };
 }
 
 export async function runCommand(file: string, flags: RunFlags): Promise<void> {
@@ -133,7 +135,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
           stopper,
           log: (line) => dir.log(line),
           progress: (pr) => say(`  ${formatTime(pr.now)} simulated, ${pr.events.toLocaleString('en')} events, ${pr.wallSeconds.toFixed(0)} s\n`),
-          started: (name, kind, pid) => parallel && say(`  instance ${name}: ${kind}${kind === 'process' ? ` pid ${pid}` : ''}\n`),
+          started: (name, kind, pid) => parallel && say(`  instance ${name}: ${kind}${kind === 'process' || kind === 'external' ? ` pid ${pid}` : ''}\n`),
         })
       : notStarted(dir.failed!);
     signals.writingOutputs();
@@ -143,7 +145,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
     if (outcome.interrupt) extra.signal = outcome.interrupt;
     const run = dir.finish({ plan, result: outcome.result, metrics: outcome.metrics, wallSeconds: outcome.wallSeconds, status: outcome.status, log: outcome.log, extra });
     written = true;
-    const figures = run.metrics && config.summary ? config.summary(run.metrics, params) : [];
+    const figures = run.metrics ? summarize(p.loaded, file, run.metrics) : [];
     // A disk that failed the run takes nothing more: what it kept is what run.json lists.
     const diskFailed = (run.extra?.failure as Failure | undefined)?.code === 'E_OUTPUT';
     const profileText = diskFailed ? '' : await optionalOutputs(dir, run, { title: `${config.name}/${instName}`, seed, figures, profileNs, say, late: signals.late });

@@ -59,6 +59,22 @@ export class Tally {
     tallyAdd(this.s, 0, x);
   }
 
+  /**
+   * A tally from its moments, as another program kept them (an external instance reports count,
+   * mean, sum of squared deviations, min and max): summarised by the same toJSON as ours.
+   */
+  static fromMoments(count: number, mean: number, m2: number, min: number, max: number): Tally {
+    const t = new Tally();
+    if (count > 0) {
+      t.s[0] = count;
+      t.s[1] = mean;
+      t.s[2] = m2;
+      t.s[3] = min;
+      t.s[4] = max;
+    }
+    return t;
+  }
+
   /** Sample variance (n - 1 in the denominator); 0 with fewer than two observations. */
   get variance(): number {
     const n = this.s[0]!;
