@@ -108,7 +108,8 @@ test('a non-empty directory is refused; --force replaces an earlier run\'s outpu
 
 test('a second run into a directory another run is writing to is refused, even with --force', async () => {
   const out = outDir();
-  const first = startRun(['configs/mmc.ts', '--set', 'jobs=100000000', '--quiet', '--out', out]);
+  // Fast enough arrivals that a long run stays far below 2^53 ps of simulated time.
+  const first = startRun(['configs/mmc.ts', '--set', 'jobs=100000000', '--set', 'lambda=90000', '--set', 'mu=10000', '--quiet', '--out', out]);
   await until(running(out), 'the first run');
   refused(splitsim(mmc(out, '--force')), new RegExp(`--out .*: another run \\(process ${first.pid}\\) is writing to this directory`));
   first.signal('SIGINT');

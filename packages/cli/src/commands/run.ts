@@ -154,7 +154,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
     if (profileText && !flags.json && !flags.quiet) process.stdout.write(`\n${profileText}${profileText.endsWith('\n') ? '' : '\n'}`);
     if (run.status === 'failed') {
       const f = (run.extra?.failure as Failure | undefined) ?? { instance: '?', message: run.result.message ?? 'failed' };
-      const why = f.message.startsWith(`instance ${f.instance}`) || f.instance === 'run directory' ? f.message : `instance ${f.instance}: ${f.message}`;
+      // One instance: naming it says nothing the config does not.
+      const named = f.message.startsWith(`instance ${f.instance}`) || f.instance === 'run directory' || plan.instances.length === 1;
+      const why = named ? f.message : `instance ${f.instance}: ${f.message}`;
       process.stderr.write(`splitsim: run failed: ${why}\n  run directory ${dir.dir}\n`);
     }
     if (outcome.stopExact === false) say('warning: a component stopped the run after another instance had already run past that point; see run.log\n');
