@@ -14,7 +14,7 @@
  */
 import { parseTime, toSeconds, US, type ComponentMetrics } from '@splitsim/kernel';
 import { instantiate } from '@splitsim/instantiation';
-import { recordSettings, runParallel, runSequential, withRecord } from '@splitsim/runtime';
+import { completed, recordSettings, runParallel, runSequential, withRecord } from '@splitsim/runtime';
 import { liveProgress } from './live-progress.ts';
 import config, { datacenterFigures } from '../configs/datacenter.ts';
 import { benchArgs } from './args.ts';
@@ -51,9 +51,9 @@ async function runOne(name: string, until: number, sending: number, seed: number
   let result: { events: number; now: number };
   // CPU time of the whole process, worker threads included: what a loaded, shared machine disturbs least.
   const cpu0 = process.cpuUsage();
-  if (plan.instances.length === 1) ({ result, metrics, wallSeconds: wallSec } = runSequential(plan, { until, ...(progress ? { progress, progressEveryMs: 200 } : {}) }));
+  if (plan.instances.length === 1) ({ result, metrics, wallSeconds: wallSec } = completed(runSequential(plan, { until, ...(progress ? { progress, progressMs: 200 } : {}) })));
   else {
-    const par = await runParallel(plan, { until, ...(progress ? { progress } : {}) });
+    const par = await runParallel(plan, { until, ...(progress ? { progress, progressMs: 200 } : {}) });
     if (par.status !== 'completed' || !par.metrics) throw new Error(`${name}: parallel run ${par.status}: ${par.failure ? JSON.stringify(par.failure) : ''}`);
     ({ result, metrics } = { result: par.result, metrics: par.metrics });
     wallSec = par.runSeconds;

@@ -16,7 +16,7 @@
 import { MS, SEC, US, toSeconds } from '@splitsim/kernel';
 import { builtinCatalog, instantiate, type Catalog, type Config } from '@splitsim/instantiation';
 import { mmc } from '@splitsim/models';
-import { loadConfig, runSequential } from '@splitsim/runtime';
+import { completed, loadConfig, runSequential } from '@splitsim/runtime';
 import config from '../configs/mmc.ts';
 import { benchArgs } from './args.ts';
 import { liveProgress } from './live-progress.ts';
@@ -38,7 +38,7 @@ function once(cfg: Config, catalog: Catalog, params: Record<string, unknown>, se
   const system = cfg.system(params);
   const plan = instantiate(system, cfg.instantiations.single!(system, params), { config: cfg.name, instantiation: 'single', seed, catalog });
   const cpu0 = process.cpuUsage();
-  const { result, metrics, wallSeconds } = runSequential(plan, { catalog, ...(progress ? { progress: liveProgress(), progressEveryMs: 200 } : {}) });
+  const { result, metrics, wallSeconds } = completed(runSequential(plan, { catalog, ...(progress ? { progress: liveProgress(), progressMs: 200 } : {}) }));
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const server = metrics.find((m) => m.path === 'server')!.stats as Record<string, { mean: number; count: number }>;

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { MS, parseTime, type ComponentMetrics, type StatisticDoc } from '@splitsim/kernel';
 import { builtinCatalog, instantiate, type Catalog, type ModelRule, type Plan } from '@splitsim/instantiation';
-import { loadConfig, planConfig, recordSettings, runSequential, withRecord } from '@splitsim/runtime';
+import { completed, loadConfig, planConfig, recordSettings, runSequential, withRecord } from '@splitsim/runtime';
 import { System, switchPort } from '@splitsim/system';
 import type { AppInput } from '@splitsim/models';
 
@@ -43,7 +43,7 @@ async function runConfig(c: (typeof CASES)[number]): Promise<Run> {
   const path = join(configs, c.file);
   const loaded = await loadConfig(path, c.set ?? {});
   const { plan } = planConfig(loaded, path, c.inst, 1);
-  const { metrics } = runSequential(plan, { catalog: loaded.catalog, ...(c.until ? { until: parseTime(c.until) } : {}) });
+  const { metrics } = completed(runSequential(plan, { catalog: loaded.catalog, ...(c.until ? { until: parseTime(c.until) } : {}) }));
   return { name: `${c.file} ${JSON.stringify(c.set ?? {})}`, plan, catalog: loaded.catalog, metrics };
 }
 
@@ -52,7 +52,7 @@ function runSystem(name: string, system: System, models: ModelRule[], until: num
   let plan = instantiate(system, { models }, { config: name, instantiation: 'test', seed: 1 });
   // A recorded run (--record) adds the link series and flow completion distributions.
   if (record) plan = withRecord(plan, recordSettings('100us', until));
-  return { name: record ? `${name} recorded` : name, plan, catalog, metrics: runSequential(plan, { catalog, until }).metrics };
+  return { name: record ? `${name} recorded` : name, plan, catalog, metrics: completed(runSequential(plan, { catalog, until })).metrics };
 }
 
 /** Every built-in application, each alone on its host, on one switch; `detailed` puts every host behind a NIC. */

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { US, type ComponentMetrics } from '@splitsim/kernel';
 import { instantiate } from '@splitsim/instantiation';
-import { recordSettings, runParallel, runSequential, withRecord } from '@splitsim/runtime';
+import { completed, recordSettings, runParallel, runSequential, withRecord } from '@splitsim/runtime';
 import config from '../configs/datacenter.ts';
 
 // Finite flows, so that some complete within the run and have a completion time.
@@ -38,10 +38,10 @@ function unrecorded(metrics: readonly ComponentMetrics[]): ComponentMetrics[] {
 }
 
 test('recording adds link series, flow completion and latency distributions, and changes no other statistic', async () => {
-  const off = runSequential(plan('s'), { until }).metrics;
+  const off = completed(runSequential(plan('s'), { until })).metrics;
   assert.ok(!off.some((m) => Object.keys(m.stats).some((k) => RECORDED.test(k) && k !== 'rpcLatencyQuantiles')), 'nothing recorded unless asked');
   const record = recordSettings('10us', until);
-  const on = runSequential(withRecord(plan('s'), record), { until }).metrics;
+  const on = completed(runSequential(withRecord(plan('s'), record), { until })).metrics;
   assert.equal(JSON.stringify(unrecorded(on)), JSON.stringify(off));
 
   const core = on.find((m) => m.path === 'core')!.stats as Record<string, { times: number[]; values: number[] }>;

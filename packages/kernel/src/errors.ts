@@ -14,7 +14,9 @@ export type ErrorCode =
   | 'E_CONFIG'
   | 'E_CHANNEL'
   | 'E_PROTOCOL'
-  | 'E_INSTANCE';
+  | 'E_INSTANCE'
+  /** The run directory: --out refused before the run, or its disk failed during it. */
+  | 'E_OUTPUT';
 
 export class SplitSimError extends Error {
   readonly code: ErrorCode;
@@ -36,10 +38,13 @@ export class SimulationError extends SplitSimError {
 
   constructor(component: string, time: number, event: number, cause: unknown, timeText: string) {
     const reason = cause instanceof Error ? cause.message : String(cause);
+    // The cause's own code (E_TIME_RANGE, E_SCHEDULE…) stays readable for scripts and tests.
+    const causeCode = (cause as { code?: unknown } | null)?.code;
     super('E_COMPONENT', `component ${component} failed at ${timeText} (event ${event}): ${reason}`, {
       component,
       time,
       event,
+      ...(typeof causeCode === 'string' && causeCode.startsWith('E_') ? { cause: causeCode } : {}),
     });
     this.name = 'SimulationError';
     this.component = component;

@@ -35,6 +35,8 @@ export interface LoopOptions {
   report: (r: Report) => void;
   profile: ProfileLog | null;
   profileMs: number;
+  /** Wall time between progress reports, ms; default PROGRESS_MS. */
+  progressMs?: number;
 }
 
 export type LoopEnd = 'completed' | 'interrupted' | 'failed';
@@ -80,7 +82,7 @@ export class InstanceLoop {
   ) {
     this.limit = o.until === Infinity ? Infinity : o.until + 1;
     if (o.profile) this.nextSampleMs = this.t0 + o.profileMs;
-    this.nextProgressMs = this.t0 + PROGRESS_MS;
+    this.nextProgressMs = this.t0 + (o.progressMs ?? PROGRESS_MS);
     this.lastYieldMs = this.t0;
   }
 
@@ -260,7 +262,7 @@ export class InstanceLoop {
       if (this.nextSampleMs < t) this.nextSampleMs = t + this.o.profileMs;
     }
     if (t >= this.nextProgressMs) {
-      this.nextProgressMs = t + PROGRESS_MS;
+      this.nextProgressMs = t + (this.o.progressMs ?? PROGRESS_MS);
       this.o.report({ type: 'progress', now: this.engine.now, events: this.engine.executed });
     }
     if (t - this.lastYieldMs >= YIELD_MS) {

@@ -41,9 +41,9 @@ test('on a terminal: one line redrawn in place with %, speed, events per second 
   const { sink, out, tick } = fakeSink('tty');
   const p = new RunProgress(sink, 10e9); // --until 10ms
   tick(1000);
-  p.update(1e9, 2_000_000, 1);
+  p.update({ now: 1e9, events: 2_000_000, wallSeconds: 1 });
   tick(1000);
-  p.update(2e9, 4_000_000, 2);
+  p.update({ now: 2e9, events: 4_000_000, wallSeconds: 2 });
   p.finish(10e9, 20_000_000, 10);
   assert.equal(out.length, 3);
   for (const w of out) assert.ok(w.startsWith('\r') && !w.slice(0, -1).includes('\n'), JSON.stringify(w));
@@ -62,7 +62,7 @@ test('elsewhere: a JSON line every interval and always a last one at 100 %', () 
   const p = new RunProgress(sink, 4e9);
   for (let s = 1; s <= 3; s++) {
     tick(1000);
-    p.update(s * 1e9, s * 1000, s);
+    p.update({ now: s * 1e9, events: s * 1000, wallSeconds: s });
   }
   p.finish(4e9, 4000, 4);
   const lines = out.map((l) => JSON.parse(l));
@@ -77,7 +77,7 @@ test('without --until: simulated time and speed, no percentage or time left', ()
   const { sink, out, tick } = fakeSink('json', 0);
   const p = new RunProgress(sink, undefined);
   tick(1000);
-  p.update(5e9, 100, 1);
+  p.update({ now: 5e9, events: 100, wallSeconds: 1 });
   const l = JSON.parse(out[0]!);
   assert.equal(l.percent, null);
   assert.equal(l.leftSeconds, null);

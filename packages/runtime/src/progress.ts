@@ -1,12 +1,13 @@
 import { showPercent, showRate, showSpeed, showTime, showWall } from './format.ts';
+import type { Progress } from './outcome.ts';
 
 /**
  * Progress for people and for scripts, shared by `run`, `sweep`, replications and `tune`. On a
  * terminal: one line redrawn in place. Otherwise (a pipe, a CI log) or with `--json`: one JSON
  * object per line every few seconds, and always a last one with `done: true`, so that a script
  * following the stream knows where the run stands and when it ended. Both go to stderr; stdout
- * keeps the command's result. Rendering is driven by the callbacks the runtime already makes
- * (about once a second), so it adds nothing to the simulation loop.
+ * keeps the command's result. Rendering is driven by the progress reports the runtime already
+ * makes (runPlan's `progress`, at the `progressMs` cadence), so it adds nothing to the simulation loop.
  */
 export type ProgressMode = 'tty' | 'json' | 'none';
 
@@ -102,8 +103,8 @@ export class RunProgress {
     private readonly label = '',
   ) {}
 
-  /** The runtime's progress callback: simulated time and events so far, wall seconds since the start. */
-  readonly update = (now: number, events: number, wallSeconds: number): void => {
+  /** The runtime's progress listener (runPlan's, runSequential's): simulated time and events so far, wall seconds since the start. */
+  readonly update = ({ now, events, wallSeconds }: Progress): void => {
     this.samples.push([wallSeconds, now, events]);
     while (this.samples.length > 2 && wallSeconds - this.samples[1]![0] > WINDOW_S) this.samples.shift();
     this.render(now, events, wallSeconds, false);

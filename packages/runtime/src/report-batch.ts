@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Catalog, Plan } from '@splitsim/instantiation';
+import { writeAtomic } from './atomic-write.ts';
 import { showNumber, showTime, showWall } from './format.ts';
 import { maxAbs, type ChartSeries, type ChartSpec } from './report-chart.ts';
 import type { Section } from './report-page.ts';
@@ -167,5 +168,5 @@ export function writeSweepReport(file: string, o: SweepReport): void {
     },
     [{ heading: 'Figures against the swept parameters', intro: 'Each figure at every grid point: the mean over its replications, with the 95 % confidence interval shaded and theory dashed where the config gives one.', charts: sweepCharts(o.axes, o.points) }],
   );
-  writeFileSync(file, html);
+  writeAtomic(file, html);
 }

@@ -19,6 +19,8 @@ export interface RunReportOptions {
   catalog?: Catalog;
   /** --until, ps. */
   until?: number;
+  /** Profile interval, ns of wall time, when the run was profiled. */
+  profileNs?: number;
   /** The profiler's summary when the run was profiled (profileRun's result). */
   profile?: ProfileFacts | null;
 }
@@ -43,7 +45,8 @@ export function writeRunReport(dir: string, o: RunReportOptions): void {
     ['events', `${result.events.toLocaleString('en')} (${showRate(simulating > 0 ? result.events / simulating : NaN)})`],
   ];
   if (plan.record) facts.push(['recorded', `links every ${showTime(plan.record.interval)}, distributions`]);
-  if (run.extra?.profileIntervalNs) facts.push(['profiled', `every ${showWall(Number(run.extra.profileIntervalNs) / 1e9)} of wall time`]);
+  const profileNs = o.profileNs ?? Number(run.extra?.profileIntervalNs ?? 0);
+  if (profileNs > 0) facts.push(['profiled', `every ${showWall(profileNs / 1e9)} of wall time`]);
   facts.push(['written', new Date().toISOString().replace('T', ' ').replace(/\..*/, ' UTC')]);
   const reason = result.reason === 'stopped' && result.message ? result.message : HOW[result.reason] ?? result.reason;
   const input: ReportInput = {

@@ -1,7 +1,8 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComponentMetrics } from '@splitsim/kernel';
 import type { Catalog, Plan } from '@splitsim/instantiation';
+import { writeAtomic } from './atomic-write.ts';
 import { showTime } from './format.ts';
 import { distributionCharts } from './report-distributions.ts';
 import { renderPage, type FigureRow, type Page, type Section } from './report-page.ts';
@@ -90,13 +91,13 @@ export function writeReport(dir: string, input: ReportInput): void {
     const series = collectSeries(input.metrics);
     // No stale samples from an earlier run in the same directory.
     for (const [file, text] of [['series.csv', seriesCsv(series, units)], ['links.csv', linksCsv(series, peerLookup(input.plan))]] as const) {
-      if (text) writeFileSync(join(dir, file), text);
+      if (text) writeAtomic(join(dir, file), text);
       else rmSync(join(dir, file), { force: true });
     }
     sections.push(...metricSections(input.metrics, input.catalog, input.plan, input.recordInterval));
   }
   if (input.profile) sections.push(profileSection(input.profile));
-  writeFileSync(join(dir, 'report.html'), reportHtml(input, sections));
+  writeAtomic(join(dir, 'report.html'), reportHtml(input, sections));
 }
 
 export function reportHtml(input: ReportInput, sections: Section[]): string {

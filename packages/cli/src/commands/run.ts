@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
-import { MS, parseTime, SimulationError, SplitSimError } from '@splitsim/kernel';
+import { MS, parseTime, SplitSimError } from '@splitsim/kernel';
 import { describeParams, type Figure, type Plan } from '@splitsim/instantiation';
-import { defaultRunDirectory, planConfig, progressMode, ProgressSink, RunProgress, runParallel, runSequential, showNumber, showRate, showTime, showWall, withRecord, recordSettings, writeRunDirectory, writeRunReport, type RunRecord } from '@splitsim/runtime';
+import {
+  defaultRunDirectory, fsProblem, planConfig, progressMode, ProgressSink, recordSettings, RunDirectory, runPlan, RunProgress, showNumber, showRate, showTime, showWall, Stopper, summarize, withRecord, writeRunReport,
+  type Failure, type RunOutcome, type RunRecord,
+} from '@splitsim/runtime';
 import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { options } from '../options.ts';
+import { RunSignals, SIGNAL_EXIT, type RunSignal } from '../signals.ts';
 
 export interface RunFlags {
   inst?: string;
@@ -12,6 +16,7 @@ export interface RunFlags {
   seed?: number;
   set?: string[];
   out?: string;
+  force?: boolean;
   json?: boolean;
   quiet?: boolean;
   placement?: 'thread' | 'process';
@@ -22,22 +27,24 @@ export interface RunFlags {
   workers?: number;
 }
 
-/** Exit codes of `splitsim run` (documented in docs/architecture.md). */
-export const EXIT = { completed: 0, failed: 3, interrupted: 130 } as const;
+/** Exit codes of `splitsim run` (documented in docs/architecture.md); an interrupted run exits with its signal's code. */
+export const EXIT = { completed: 0, input: 2, failed: 3, interrupted: SIGNAL_EXIT.SIGINT } as const;
 
 export function registerRun(program: Command): void {
   const cmd = program
     .command('run')
     .description('run a config\'s instantiation and write a run directory (plan.json, metrics.json, run.json, run.log, profile/)')
     .argument('<config>', 'config file, e.g. configs/mmc.ts');
-  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'placement', 'profile', 'record', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
+  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'force', 'placement', 'profile', 'record', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     [
       '',
       'A plan with one instance runs in this process; more instances (or --placement, or --profile) run in',
       'parallel, one worker thread or child process per instance, joined by synchronized channels.',
-      'Exit codes: 0 completed, 2 bad input, 3 the run failed (an instance failed or died), 130 interrupted (Ctrl-C).',
+      'Exit codes: 0 completed, 2 bad input (nothing ran), 3 the run failed (an instance failed or died, the',
+      'disk filled), 130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM, 129 by SIGHUP; the run directory\'s',
+      'run.json says the same (status running while it runs, then completed, failed or interrupted).',
       '',
       'Examples:',
       '  splitsim run configs/mmc.ts',
@@ -57,12 +64,23 @@ function profileInterval(flag: string | boolean | undefined): number {
   return ps / 1000;
 }
 
-export async function runCommand(file: string, flags: RunFlags): Promise<void> {
-  // --replications: independent seeds on a worker pool (commands/sweep.ts), not one run.
-  if (flags.replications !== undefined && flags.replications > 1) return (await import('./sweep.ts')).replicationsCommand(file, flags);
+interface Prepared {
+  loaded: LoadedConfig;
+  config: LoadedConfig['config'];
+  params: LoadedConfig['params'];
+  catalog: LoadedConfig['catalog'];
+  instName: string;
+  seed: number;
+  until: number | undefined;
+  profileNs: number;
+  plan: Plan;
+  parallel: boolean;
+}
+
+/** Everything a run needs from the input; every problem here is bad input (exit 2) and nothing has run. */
+async function prepare(file: string, flags: RunFlags): Promise<Prepared> {
   const loaded = await loadConfig(file, parseOverrides(flags.set));
   const { config, params, catalog } = loaded;
-  if (flags.params) return printParams(loaded, flags.json === true);
   const seed = flags.seed ?? config.run?.seed ?? 1;
   const untilText = flags.until ?? config.run?.until;
   const until = untilText === undefined ? undefined : parseTime(untilText, '--until');
@@ -72,92 +90,144 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   let plan: Plan = planned.plan;
   // An external instance stays external: only its program implements its models.
   if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => (i.placement.kind === 'external' ? i : { ...i, placement: { kind: flags.placement! } })) };
+  // --record: the plan's record section (record.ts), which the network models read; plans stay data.
   if (flags.record !== undefined) plan = withRecord(plan, recordSettings(flags.record, until));
   const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0 || plan.instances.some((i) => i.placement.kind === 'external');
   if (parallel && flags.maxEvents !== undefined) {
     throw new SplitSimError('E_CONFIG', '--max-events needs a run in one instance: which events come first across instances is only known in one engine; use --until', { field: '--max-events' });
   }
-  const dir = flags.out ?? defaultRunDirectory(config.name);
-  // A live line on a terminal, JSON lines otherwise (progress.ts); both on stderr.
-  const sink = new ProgressSink({ mode: progressMode(flags) });
-  const live = new RunProgress(sink, until);
-  const progress = live.update;
-  const say = flags.quiet || flags.json ? () => {} : (s: string) => (sink.interrupt(), process.stderr.write(s));
-  const placements = [...new Set(plan.instances.map((i) => i.placement.kind))].join('+');
-  say(`running ${config.name}/${instName}: ${plan.components.length} components, ${plan.instances.length} instance(s)${parallel ? ` (${placements})` : ''}, seed ${seed}\n`);
+  return { loaded, config, params, catalog, instName, seed, until, profileNs, plan, parallel };
+}
 
-  let run: RunRecord;
-  let failure: string | null = null;
-  if (!parallel) {
-    const log: string[] = [];
-    const seqOptions: Parameters<typeof runSequential>[1] = { log: (line) => log.push(line), progress, progressEveryMs: Math.min(1000, sink.everyMs), catalog };
-    if (until !== undefined) seqOptions.until = until;
-    if (flags.maxEvents !== undefined) seqOptions.maxEvents = flags.maxEvents;
-    const t0 = performance.now();
-    try {
-      const { result, metrics, wallSeconds } = runSequential(plan, seqOptions);
-      run = { plan, result, metrics, wallSeconds, status: 'completed', log };
-    } catch (err) {
-      if (!(err instanceof SimulationError)) throw err;
-      failure = err.message;
-      log.push(`failed: ${err.message}`);
-      const wallSeconds = (performance.now() - t0) / 1000;
-      run = { plan, result: { reason: 'failed', now: err.time, events: err.event, message: err.message }, metrics: null, wallSeconds, status: 'failed', log, extra: { failure: { component: err.component, time: err.time, event: err.event, message: err.message } } };
-    }
-  } else {
-    const abort = new AbortController();
-    let interrupts = 0;
-    const onSigint = () => {
-      // First Ctrl-C: stop the instances and keep what they have; a second one gives up at once.
-      if (++interrupts > 1) process.exit(EXIT.interrupted);
-      say('interrupted: stopping the instances (Ctrl-C again to quit at once)\n');
-      abort.abort();
-    };
-    process.on('SIGINT', onSigint);
-    try {
-      const r = await runParallel(plan, {
-        ...(until !== undefined ? { until } : {}),
-        runDir: dir,
-        profileNs,
-        signal: abort.signal,
-        progress,
-        started: (name, kind, pid) => say(`  instance ${name}: ${kind}${kind !== 'thread' ? ` pid ${pid}` : ''}\n`),
-      });
-      const extra: Record<string, unknown> = { placement: placements, runSeconds: r.runSeconds };
-      if (r.stopExact !== undefined) extra.stopExact = r.stopExact;
-      if (r.failure) extra.failure = r.failure;
-      if (profileNs > 0) extra.profileIntervalNs = profileNs;
-      run = { plan, result: r.result, metrics: r.metrics, wallSeconds: r.wallSeconds, status: r.status, log: r.log, extra };
-      if (r.failure) {
-        const f = r.failure;
-        failure = f.message.startsWith(`instance ${f.instance}`) ? f.message : `instance ${f.instance}: ${f.message}`;
-      }
-      if (r.stopExact === false) say('warning: a component stopped the run after another instance had already run past that point; see run.log\n');
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+export async function runCommand(file: string, flags: RunFlags): Promise<void> {
+  // --replications: independent seeds on a worker pool (commands/sweep.ts), not one run.
+  if (flags.replications !== undefined && flags.replications > 1) return (await import('./sweep.ts')).replicationsCommand(file, flags);
+  if (flags.params) return printParams(await loadConfig(file, parseOverrides(flags.set)), flags.json === true);
+  // --out first: a directory the run could not write to is refused before anything is loaded or run.
+  let dir = flags.out !== undefined ? RunDirectory.claim(flags.out, flags.force === true) : null;
+  // A live line on a terminal, JSON lines otherwise (progress.ts), both on stderr; other notices clear the live line first.
+  const sink = new ProgressSink({ mode: progressMode(flags) });
+  const say = flags.quiet || flags.json ? () => {} : (s: string) => (sink.interrupt(), process.stderr.write(s));
+  const stopper = new Stopper();
+  const signals = new RunSignals(stopper, say, (sig) => {
+    // Nothing has run and nothing is written: give the directory back and go.
+    dir?.abandon();
+    process.exit(SIGNAL_EXIT[sig]);
+  });
+  let p: Prepared;
+  try {
+    p = await prepare(file, flags);
+    dir ??= RunDirectory.claim(defaultRunDirectory(p.config.name), flags.force === true);
+  } catch (err) {
+    dir?.abandon();
+    signals.uninstall();
+    throw err;
   }
-  if (run.status !== 'failed') live.finish(run.result.now, run.result.events, run.wallSeconds);
-  writeRunDirectory(dir, run);
-  const figures = run.metrics && config.summary ? config.summary(run.metrics, params) : [];
-  // A profiled run is post-processed at once: wtpg.json/.dot/.svg/.html and the advice.
-  let profileText = '';
+  const { config, params, catalog, instName, seed, until, profileNs, plan, parallel } = p;
+  const placements = [...new Set(plan.instances.map((i) => (parallel ? i.placement.kind : 'inline')))].join('+');
+  say(`running ${config.name}/${instName}: ${plan.components.length} components, ${plan.instances.length} instance(s)${parallel ? ` (${placements})` : ''}, seed ${seed}\n`);
+  const live = new RunProgress(sink, until);
+
+  let written = false;
+  try {
+    dir.onFailure = (f) => stopper.fail(f);
+    const facts: Record<string, unknown> = { placement: placements, ...(until !== undefined ? { until } : {}), ...(profileNs > 0 ? { profileIntervalNs: profileNs } : {}) };
+    signals.running();
+    const outcome = dir.start(plan, facts)
+      ? await runPlan(plan, {
+          placement: parallel ? flags.placement : 'inline',
+          ...(until !== undefined ? { until } : {}),
+          ...(flags.maxEvents !== undefined ? { maxEvents: flags.maxEvents } : {}),
+          runDir: dir.dir,
+          profileNs,
+          catalog,
+          stopper,
+          log: (line) => dir.log(line),
+          progress: live.update,
+          progressMs: Math.min(1000, sink.everyMs),
+          started: (name, kind, pid) => parallel && say(`  instance ${name}: ${kind}${kind === 'process' || kind === 'external' ? ` pid ${pid}` : ''}\n`),
+        })
+      : notStarted(dir.failed!);
+    signals.writingOutputs();
+    // placement here too (run.json has it already, from the facts) for the summary's instances line and the report.
+    const extra: Record<string, unknown> = { ...(parallel ? { placement: placements } : {}), runSeconds: outcome.runSeconds };
+    if (outcome.stopExact !== undefined) extra.stopExact = outcome.stopExact;
+    if (outcome.failure) extra.failure = outcome.failure;
+    if (outcome.interrupt) extra.signal = outcome.interrupt;
+    const run = dir.finish({ plan, result: outcome.result, metrics: outcome.metrics, wallSeconds: outcome.wallSeconds, status: outcome.status, log: outcome.log, extra });
+    written = true;
+    if (run.status !== 'failed') live.finish(run.result.now, run.result.events, run.wallSeconds);
+    const figures = run.metrics ? summarize(p.loaded, file, run.metrics) : [];
+    // A disk that failed the run takes nothing more: what it kept is what run.json lists.
+    const diskFailed = (run.extra?.failure as Failure | undefined)?.code === 'E_OUTPUT';
+    const profileText = diskFailed ? '' : await optionalOutputs(dir, run, { config: config.name, instantiation: instName, seed, params, catalog, until, figures, profileNs, say, late: signals.late });
+    dir.close(run);
+    report(run, dir.dir, { config: config.name, instName, seed, json: flags.json ?? false, quiet: flags.quiet ?? false, figures });
+    if (profileText && !flags.json && !flags.quiet) process.stdout.write(`\n${profileText}${profileText.endsWith('\n') ? '' : '\n'}`);
+    if (run.status === 'failed') {
+      const f = (run.extra?.failure as Failure | undefined) ?? { instance: '?', message: run.result.message ?? 'failed' };
+      // One instance: naming it says nothing the config does not.
+      const named = f.message.startsWith(`instance ${f.instance}`) || f.instance === 'run directory' || plan.instances.length === 1;
+      const why = named ? f.message : `instance ${f.instance}: ${f.message}`;
+      process.stderr.write(`splitsim: run failed: ${why}\n  run directory ${dir.dir}\n`);
+    }
+    if (outcome.stopExact === false) say('warning: a component stopped the run after another instance had already run past that point; see run.log\n');
+    process.exitCode = run.status === 'failed' ? EXIT.failed : run.status === 'interrupted' ? SIGNAL_EXIT[(outcome.interrupt as RunSignal) ?? 'SIGINT'] ?? EXIT.interrupted : (signals.exitCode() ?? EXIT.completed);
+  } catch (err) {
+    // Whatever escaped (a bug of ours, a plan this runtime refuses): run.json still ends, as failed.
+    if (!written) {
+      const message = err instanceof Error ? err.message : String(err);
+      const failure: Failure = { instance: 'coordinator', message, ...(typeof (err as { code?: unknown }).code === 'string' ? { code: (err as { code: string }).code } : {}) };
+      dir.close(dir.finish({ plan, result: { reason: 'failed', now: 0, events: 0, message }, metrics: null, wallSeconds: 0, status: 'failed', log: [], extra: { failure } }));
+    }
+    throw err;
+  } finally {
+    signals.uninstall();
+  }
+}
+
+/** The outcome of a run whose directory could not take plan.json or run.log: failed before the first event. */
+function notStarted(why: string): RunOutcome {
+  const failure: Failure = { instance: 'run directory', code: 'E_OUTPUT', message: why };
+  return { status: 'failed', result: { reason: 'failed', now: 0, events: 0, message: why }, metrics: null, wallSeconds: 0, runSeconds: 0, log: [`failed: ${why}`], failure };
+}
+
+/**
+ * For a profiled run the profiler's outputs (wtpg.*) and summary, then report.html (every run,
+ * with the WTPG when there is one, so the profile comes first). Neither is needed to trust the
+ * run: a signal here skips the profile post-processing (the report is still written, without
+ * it), a write that fails is reported and the run keeps its status.
+ */
+async function optionalOutputs(
+  dir: RunDirectory,
+  run: RunRecord,
+  o: { config: string; instantiation: string; seed: number; params: Record<string, unknown>; catalog: Prepared['catalog']; until: number | undefined; figures: Figure[]; profileNs: number; say: (s: string) => void; late: Promise<void> },
+): Promise<string> {
+  let cut = false;
+  void o.late.then(() => (cut = true));
+  let text = '';
   let profile: Awaited<ReturnType<typeof import('@splitsim/profiler').profileRun>> | null = null;
-  if (profileNs > 0) {
+  if (o.profileNs > 0 && !cut) {
     try {
       const { profileRun, summaryText } = await import('@splitsim/profiler');
-      profile = await profileRun(dir);
-      profileText = summaryText(profile);
+      const profiled = profileRun(dir.dir);
+      const done = await Promise.race([profiled, o.late.then(() => null)]);
+      if (done === null) o.say(`profile post-processing skipped (run \`splitsim profile ${dir.dir}\` for it)\n`);
+      else {
+        profile = done;
+        text = summaryText(done);
+      }
     } catch (err) {
-      say(`profiler: ${(err as Error).message} (run \`splitsim profile ${dir}\` to retry)\n`);
+      o.say(`profiler: ${(err as Error).message} (run \`splitsim profile ${dir.dir}\` to retry)\n`);
     }
   }
-  // Every run gets its report.html: facts, figures, what probes and recording saw, the WTPG.
-  writeRunReport(dir, { run, config: config.name, instantiation: instName, seed, params, figures, catalog, profile, ...(until !== undefined ? { until } : {}) });
-  report(run, dir, { config: config.name, instName, seed, json: flags.json ?? false, quiet: flags.quiet ?? false, figures });
-  if (profileText && !flags.json && !flags.quiet) process.stdout.write(`\n${profileText}${profileText.endsWith('\n') ? '' : '\n'}`);
-  if (failure !== null) process.stderr.write(`splitsim: run failed: ${failure}\n  run directory ${dir}\n`);
-  process.exitCode = EXIT[run.status];
+  // report.html is written whatever came (as before the profile existed); only the profile is skipped.
+  try {
+    writeRunReport(dir.dir, { run, config: o.config, instantiation: o.instantiation, seed: o.seed, params: o.params, figures: o.figures, catalog: o.catalog, profile, ...(o.until !== undefined ? { until: o.until } : {}), ...(o.profileNs > 0 ? { profileNs: o.profileNs } : {}) });
+  } catch (err) {
+    o.say(`report: ${fsProblem(err)}\n`);
+  }
+  return text;
 }
 
 /** `--params`: the config's parameters with their types, defaults and the values this command line gives them. */

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SplitSimError } from '@splitsim/kernel';
 import {
-  aggregate, batchProgress, showNumber, defaultRunDirectory, progressMode, ProgressSink, parseGrid, replicationSeeds, runBatch, runSweep, sweepCsv, writeReplicationsReport, writeSweepReport, csvFieldOf, type BatchProgress, type ReplicationTask,
+  aggregate, batchProgress, showNumber, defaultRunDirectory, progressMode, ProgressSink, parseGrid, RunDirectory, replicationSeeds, runBatch, runSweep, sweepCsv, writeReplicationsReport, writeSweepReport, csvFieldOf, type BatchProgress, type ReplicationTask,
 } from '@splitsim/runtime';
 import { loadConfig, parseOverrides } from '../load-config.ts';
 import { options } from '../options.ts';
@@ -72,7 +72,19 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
 }
 
 /** `splitsim run … --replications N`: N seeds in parallel, mean and 95 % interval per figure and statistic. */
-export async function replicationsCommand(file: string, flags: SweepFlags & { maxEvents?: number }): Promise<void> {
+export async function replicationsCommand(file: string, flags: SweepFlags & { maxEvents?: number; force?: boolean }): Promise<void> {
+  // --out first, as for one run: a directory the runs could not write to is refused before they start.
+  const claimed = flags.out !== undefined ? RunDirectory.claim(flags.out, flags.force === true) : null;
+  try {
+    await replications(file, flags);
+  } catch (err) {
+    claimed?.abandon();
+    throw err;
+  }
+  claimed?.release();
+}
+
+async function replications(file: string, flags: SweepFlags & { maxEvents?: number }): Promise<void> {
   const loaded = await loadConfig(file, parseOverrides(flags.set));
   const { config } = loaded;
   const n = flags.replications ?? 1;
