@@ -6,7 +6,7 @@
  */
 export { profileRun, analyseRun, type ProfileOptions, type ProfileSummary } from './profile-run.ts';
 export { ProfileError, type ProfileErrorCode, type ProfileProblem } from './errors.ts';
-export { parseLog, readLog, LOG_VERSION, type InstanceLog, type Sample, type ChannelEndSample, type RunStatus } from './read-log.ts';
+export { parseLog, readLog, LOG_VERSION, LOG_VERSIONS, type InstanceLog, type Sample, type ChannelEndSample, type CostSample, type RunStatus } from './read-log.ts';
 export { readRun, profileDirectory, type RunInfo } from './read-run.ts';
 export { trimSamples, DEFAULT_WARMUP, DEFAULT_COOLDOWN, type TrimOptions, type SampleWindow } from './trim.ts';
 export { computeMetrics, type Metrics, type MetricsOptions, type InstanceFigures, type ChannelEndFigures, type SpeedFigures } from './metrics.ts';

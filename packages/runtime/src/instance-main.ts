@@ -5,12 +5,14 @@
  * reports metrics or its failure. Nothing here depends on which of the two it runs in, beyond
  * how reports go up and commands come down.
  */
+import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Synchronizer, wallNs } from '@splitsim/channels';
 import { SimulationError, SplitSimError } from '@splitsim/kernel';
 import { buildInstance } from './build-instance.ts';
 import { ControlBlock, createControl, type Command, type Failure, type InstanceSpec, type Report } from './control.ts';
 import { InstanceLoop, type LoopEnd } from './instance-loop.ts';
+import { ProfileCosts } from './profile-costs.ts';
 import { ProfileLog } from './profile-log.ts';
 import { InstanceChannels } from './wire-channels.ts';
 
@@ -77,7 +79,8 @@ async function main(spec: InstanceSpec, control: ControlBlock): Promise<void> {
     const sync = new Synchronizer(channels.ends);
     sync.setTiming(spec.profileNs > 0);
     const profileMs = spec.profileNs / 1e6;
-    if (spec.runDir !== null && spec.profileNs > 0) profile = new ProfileLog(spec.runDir, name, engine, channels.ends, wallNs());
+    const costs = spec.runDir !== null && spec.profileNs > 0 ? new ProfileCosts(engine, channels.trunk) : null;
+    if (costs !== null) profile = new ProfileLog(spec.runDir!, name, engine, channels.ends, wallNs(), { cores: availableParallelism(), placement: inThread ? 'thread' : 'process' }, costs);
     loop = new InstanceLoop(engine, sync, control, {
       name,
       until: spec.until ?? Infinity,
@@ -86,6 +89,7 @@ async function main(spec: InstanceSpec, control: ControlBlock): Promise<void> {
       report,
       profile,
       profileMs,
+      costs,
     });
     let end: LoopEnd;
     try {
