@@ -9,6 +9,8 @@ registerRun(program);
 (await import('./commands/plan.ts')).registerPlan(program);
 (await import('./commands/profile.ts')).registerProfile(program);
 (await import('./commands/sweep.ts')).registerSweep(program);
+(await import('./commands/rebalance.ts')).registerRebalance(program);
+(await import('./commands/tune.ts')).registerTune(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -18,3 +18,4 @@ export {
 export { parsePlan, serializePlan, checkPlan } from './plan-io.ts';
 export { planGraph, planToDot, type PlanGraph } from './plan-graph.ts';
 export { summarizePlan, type PlanSummary } from './summary.ts';
+export { readPartitionFile, partitionFromFile, partitionFileSchema, type PartitionFile } from './partitions/partition-file.ts';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatTime, SplitSimError } from '@splitsim/kernel';
 import { instantiate, planToDot, summarizePlan, type Config, type Plan } from '@splitsim/instantiation';
+import { applyPartitionFile } from '../apply-partition.ts';
 import { loadConfig, parseOverrides } from '../load-config.ts';
 import { options } from '../options.ts';
 
@@ -11,6 +12,7 @@ export interface PlanFlags {
   json?: boolean;
   dot?: boolean;
   list?: boolean;
+  partitionFile?: string;
 }
 
 export function registerPlan(program: Command): void {
@@ -18,7 +20,7 @@ export function registerPlan(program: Command): void {
     .command('plan')
     .description('resolve and check an instantiation without running it: instances, channels, totals')
     .argument('<config>', 'config file, e.g. configs/datacenter.ts');
-  for (const o of options('inst', 'seed', 'set', 'json', 'dot', 'list')) cmd.addOption(o);
+  for (const o of options('inst', 'seed', 'set', 'partitionFile', 'json', 'dot', 'list')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     '\nExamples:\n  splitsim plan configs/datacenter.ts --list\n  splitsim plan configs/datacenter.ts --inst cr3\n  splitsim plan configs/datacenter.ts --inst rs --set blocks=2 --json > plan.json\n  splitsim plan configs/datacenter.ts --inst ab --dot | dot -Tsvg > ab.svg',
@@ -37,7 +39,8 @@ export async function planCommand(file: string, flags: PlanFlags): Promise<void>
   const name = flags.inst ?? config.defaultInstantiation;
   const build = config.instantiations[name];
   if (!build) throw new SplitSimError('E_CONFIG', `${file}: no instantiation "${name}" (available: ${Object.keys(config.instantiations).join(', ')})`, { file });
-  const plan = instantiate(system, build(system, params), { config: config.name, instantiation: name, seed: flags.seed ?? config.run?.seed ?? 1 });
+  const inst = flags.partitionFile ? applyPartitionFile(build(system, params), flags.partitionFile, config.name) : build(system, params);
+  const plan = instantiate(system, inst, { config: config.name, instantiation: name, seed: flags.seed ?? config.run?.seed ?? 1 });
   if (flags.json) process.stdout.write(`${JSON.stringify(plan)}\n`);
   else if (flags.dot) process.stdout.write(planToDot(plan));
   else process.stdout.write(describePlan(plan));

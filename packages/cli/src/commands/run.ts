@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { formatTime, MS, parseTime, SimulationError, SplitSimError, toSeconds } from '@splitsim/kernel';
 import { instantiate, type Figure, type Plan } from '@splitsim/instantiation';
 import { defaultRunDirectory, runParallel, runSequential, writeReport, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
+import { applyPartitionFile } from '../apply-partition.ts';
 import { loadConfig, parseOverrides } from '../load-config.ts';
 import { options } from '../options.ts';
 
@@ -18,6 +19,7 @@ export interface RunFlags {
   profile?: string | boolean;
   replications?: number;
   workers?: number;
+  partitionFile?: string;
 }
 
 /** Exit codes of `splitsim run` (documented in docs/architecture.md). */
@@ -28,7 +30,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a config\'s instantiation and write a run directory (plan.json, metrics.json, run.json, run.log, profile/)')
     .argument('<config>', 'config file, e.g. configs/mmc.ts');
-  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'placement', 'profile', 'replications', 'workers', 'json', 'quiet')) cmd.addOption(o);
+  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'placement', 'partitionFile', 'profile', 'replications', 'workers', 'json', 'quiet')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     [
@@ -69,7 +71,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const until = untilText === undefined ? undefined : parseTime(untilText, '--until');
   const profileNs = profileInterval(flags.profile);
   const system = config.system(params);
-  let plan: Plan = instantiate(system, build(system, params), { config: config.name, instantiation: instName, seed });
+  const inst = flags.partitionFile ? applyPartitionFile(build(system, params), flags.partitionFile, config.name) : build(system, params);
+  let plan: Plan = instantiate(system, inst, { config: config.name, instantiation: instName, seed });
   if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => ({ ...i, placement: { kind: flags.placement! } })) };
   const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0;
   if (parallel && flags.maxEvents !== undefined) {

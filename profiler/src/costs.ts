@@ -1,0 +1,207 @@
+import { ProfileError, type ProfileProblem } from './errors.ts';
+import type { CostSample } from './read-log.ts';
+import { readRun } from './read-run.ts';
+import { readTopology, type Topology } from './topology.ts';
+import { alignWindows, trimSamples, type TrimOptions } from './trim.ts';
+
+/**
+ * What a profiled run measured about the cost of each component and link, as rates per simulated
+ * second, so that another partition of the same system can be priced (cost-model.ts) and proposed
+ * (rebalance.ts). From a version 2 log, over the same trimmed and aligned window as the WTPG:
+ *
+ * - An instance's compute time is its wall time less waiting, channel work (rx, tx, sync) and the
+ *   time its thread sat in the run queue without a core (schedstat), the latter spread evenly
+ *   over its wall time. It is shared out over its components in proportion to their events
+ *   weighted by their model's cost per event, from the timed sample of events.
+ * - Events that exist only because a link is cut (`extra`) are not a component's own cost: their
+ *   share goes, with the tx time, to the cut messages sent, so that a partition that cuts nothing
+ *   is priced without them.
+ */
+export interface ComponentCost {
+  id: number;
+  path: string;
+  kind: string;
+  model: string;
+  /** Compute time, ns per simulated second. */
+  work: number;
+  /** Events (counted), per simulated second. */
+  events: number;
+}
+
+export interface LinkCost {
+  id: number;
+  a: number;
+  b: number;
+  latency: number;
+  /** May not be cut: noCut, or zero latency. */
+  fixed: boolean;
+  silent: 'a' | 'b' | 'both' | null;
+  /** Messages per simulated second, both directions. */
+  msgs: number;
+  /** Bytes per message where the link was cut in the profiled run, else null. */
+  bytesPerMsg: number | null;
+}
+
+/** Per-message channel costs measured in the run (null where it cut nothing). */
+export interface MeasuredChannelCosts {
+  /** Receiving a message: decoding it and queueing its event, ns. */
+  rxNsPerMsg: number;
+  /** Sending one: publishing it and the extra events its cut link costs the sender, ns. */
+  txNsPerMsg: number;
+  /** One sync message, sent and published, ns. */
+  syncNsPerMsg: number;
+  placement: 'thread' | 'process';
+}
+
+export interface RunCosts {
+  dir: string;
+  topology: Topology;
+  /** Cores the machine offered the profiled run. */
+  cores: number;
+  /** Simulated seconds per wall second over the window (median over instances). */
+  measuredSpeed: number;
+  components: ComponentCost[];
+  links: LinkCost[];
+  /** ns per event, from the timed sample, by model. */
+  models: Record<string, { nsPerEvent: number; sampled: number }>;
+  channel: MeasuredChannelCosts | null;
+  instances: { name: string; components: number[]; placement: string; computeNs: number; waitShare: number; runqueueShare: number | null }[];
+  notes: string[];
+}
+
+export function measureCosts(dir: string, options: TrimOptions = {}): RunCosts {
+  const run = readRun(dir);
+  const topology = readTopology(dir);
+  const problems: ProfileProblem[] = [];
+  const windows = [];
+  const notes: string[] = [];
+  for (const log of run.logs) {
+    const t = trimSamples(log, options);
+    if ('problem' in t) problems.push(t.problem);
+    else windows.push(t.window);
+    const first = log.samples[0];
+    if (first && !first.cost) problems.push({ code: 'E_PROFILE_VERSION', file: log.file, line: first.line, message: `log format version 1 has no component costs; profile the run again with this version (writes version 2)` });
+  }
+  if (problems.length > 0) throw new ProfileError(problems);
+  const aligned = options.align === false ? windows : alignWindows(run.logs, windows).windows;
+
+  const n = topology.components.length;
+  const eventsOf = new Float64Array(n);
+  const extraOf = new Float64Array(n);
+  const linkMsgs = new Float64Array(topology.links.length);
+  const linkBytes = new Float64Array(topology.links.length);
+  const sampledNs = new Map<string, number>();
+  const sampled = new Map<string, number>();
+  const computeOf = new Map<string, number>();
+  const instances: RunCosts['instances'] = [];
+  let rxNs = 0, rxMsgs = 0, txNs = 0, txMsgs = 0, syncNs = 0, syncMsgs = 0;
+  let cores = 1;
+  let placement: 'thread' | 'process' = 'thread';
+  const speeds: number[] = [];
+  const sims: number[] = [];
+
+  run.logs.forEach((log, k) => {
+    const { first, last } = aligned[k]!;
+    const a = first.cost as CostSample;
+    const b = last.cost as CostSample;
+    cores = b.cores;
+    if (b.placement === 'process') placement = 'process';
+    const wall = last.wallNs - first.wallNs;
+    const sim = (last.simPs - first.simPs) / 1e12;
+    speeds.push(sim / (wall / 1e9));
+    sims.push(sim);
+    let inChannels = 0;
+    let wait = 0;
+    last.channels.forEach((c, j) => {
+      const s = first.channels.find((x) => x.channel === c.channel) ?? first.channels[j]!;
+      wait += c.waitNs - s.waitNs;
+      inChannels += c.waitNs - s.waitNs + c.rxNs - s.rxNs + c.txNs - s.txNs + c.syncNs - s.syncNs;
+      rxNs += c.rxNs - s.rxNs;
+      rxMsgs += c.rxMsgs - s.rxMsgs;
+      txNs += c.txNs - s.txNs;
+      txMsgs += c.txMsgs - s.txMsgs;
+      syncNs += c.syncNs - s.syncNs;
+      syncMsgs += c.syncMsgs - s.syncMsgs;
+    });
+    const runqueue = a.runqueueNs !== undefined && b.runqueueNs !== undefined ? Math.min(wall, b.runqueueNs - a.runqueueNs) : null;
+    const busy = Math.max(0, wall - inChannels);
+    // Ready but without a core is not work: take the run queue's share of the busy time out.
+    const compute = runqueue === null ? busy : busy * (1 - runqueue / wall);
+    computeOf.set(log.instance, sim > 0 ? compute / sim : 0);
+    const ids = b.components.ids;
+    ids.forEach((id, j) => {
+      eventsOf[id]! += (b.components.events[j]! - a.components.events[j]!) / (sim || 1);
+      extraOf[id]! += (b.components.extra[j]! - a.components.extra[j]!) / (sim || 1);
+    });
+    b.links.ids.forEach((id, j) => {
+      if (id < linkMsgs.length) {
+        linkMsgs[id]! += (b.links.msgs[j]! - a.links.msgs[j]!) / (sim || 1);
+        linkBytes[id]! += (b.links.txBytes[j]! - a.links.txBytes[j]!) / (sim || 1);
+      }
+    });
+    for (const [model, m] of Object.entries(b.models)) {
+      const m0 = a.models[model] ?? { sampled: 0, sampledNs: 0 };
+      sampledNs.set(model, (sampledNs.get(model) ?? 0) + m.sampledNs - m0.sampledNs);
+      sampled.set(model, (sampled.get(model) ?? 0) + m.sampled - m0.sampled);
+    }
+    const inst = topology.instances.find((i) => i.name === log.instance);
+    instances.push({ name: log.instance, components: inst?.components ?? ids, placement: b.placement, computeNs: compute / (sim || 1), waitShare: wall > 0 ? wait / wall : 0, runqueueShare: runqueue === null ? null : runqueue / wall });
+  });
+
+  // ns per event by model; a model never sampled counts as the mean of the others.
+  const models: RunCosts['models'] = {};
+  let totalNs = 0, totalSampled = 0;
+  for (const [m, s] of [...sampled.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
+    if (s > 0) models[m] = { nsPerEvent: sampledNs.get(m)! / s, sampled: s };
+    totalNs += sampledNs.get(m)!;
+    totalSampled += s;
+  }
+  const fallbackNs = totalSampled > 0 ? totalNs / totalSampled : 1;
+  const nsPerEvent = (model: string) => models[model]?.nsPerEvent ?? fallbackNs;
+
+  // Each instance's compute time, shared out by weighted events; the extra events' share is set aside.
+  const work = new Float64Array(n);
+  let extraNs = 0;
+  for (const inst of instances) {
+    let weight = 0;
+    for (const id of inst.components) weight += (eventsOf[id]! + extraOf[id]!) * nsPerEvent(topology.components[id]!.model);
+    const scale = weight > 0 ? inst.computeNs / weight : 0;
+    for (const id of inst.components) {
+      const w = nsPerEvent(topology.components[id]!.model) * scale;
+      work[id] = eventsOf[id]! * w;
+      extraNs += extraOf[id]! * w;
+    }
+    // An instance whose components executed nothing still computed: spread it evenly.
+    if (weight === 0 && inst.components.length > 0) for (const id of inst.components) work[id] = inst.computeNs / inst.components.length;
+  }
+  const sim = median(sims);
+  if (!(sim > 0)) notes.push('no simulated time passed in the window: costs are zero');
+  const txMsgRate = txMsgs / (sim || 1);
+  const channel: MeasuredChannelCosts | null =
+    txMsgs > 0 && rxMsgs > 0
+      ? { rxNsPerMsg: rxNs / rxMsgs, txNsPerMsg: (txNs / (sim || 1) + extraNs) / txMsgRate, syncNsPerMsg: syncMsgs > 0 ? syncNs / syncMsgs : 0, placement }
+      : null;
+
+  return {
+    dir,
+    topology,
+    cores,
+    measuredSpeed: median(speeds),
+    components: topology.components.map((c) => ({ id: c.id, path: c.path, kind: c.kind, model: c.model, work: work[c.id]!, events: eventsOf[c.id]! })),
+    links: topology.links.map((l) => ({
+      id: l.id, a: l.a, b: l.b, latency: l.latency, fixed: l.noCut || l.latency === 0, silent: l.silent,
+      msgs: linkMsgs[l.id]!, bytesPerMsg: linkBytes[l.id]! > 0 && linkMsgs[l.id]! > 0 ? linkBytes[l.id]! / linkMsgs[l.id]! : null,
+    })),
+    models,
+    channel,
+    instances,
+    notes,
+  };
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
