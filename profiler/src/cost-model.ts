@@ -7,7 +7,8 @@ import type { Machine } from './machine.ts';
  * the wall time of one simulated second is set by
  *
  * - compute: each instance's components' work, plus what its cut links cost it per message (a
- *   sender pays tx, a receiver rx) and its sync messages; the run is as slow as the busiest
+ *   sender pays tx, a receiver rx), its sync messages and its loop's cost per lookahead window
+ *   (measured in the profile, or the machine's windowNs); the run is as slow as the busiest
  *   instance, or as the total spread over the cores where instances outnumber them
  *   (T_cpu = max(max_i E_i, Σ E_i / cores));
  * - coupling: with conservative synchronization instances meet every lookahead (W = 1 s / the
@@ -112,6 +113,10 @@ export function predict(costs: RunCosts, candidate: Candidate, machine: Machine,
     // A sync is due when a lookahead passes without a message each way.
     sync[ch.a]! += Math.max(0, perSecond - ch.ab) * machine.syncNsPerMsg;
     sync[ch.b]! += Math.max(0, perSecond - ch.ba) * machine.syncNsPerMsg;
+  }
+  if (k > 1 && windows > 0) {
+    const perWindow = costs.windowNs ?? machine.windowNs;
+    for (let i = 0; i < k; i++) sync[i]! += windows * perWindow;
   }
   const instances: InstancePrediction[] = candidate.groups.map((g, i) => ({
     name: g.name, components: g.components.length, work: work[i]!, comm: comm[i]!, sync: sync[i]!, total: work[i]! + comm[i]! + sync[i]!,

@@ -9,10 +9,10 @@ import { alignWindows, trimSamples, type TrimOptions } from './trim.ts';
  * second, so that another partition of the same system can be priced (cost-model.ts) and proposed
  * (rebalance.ts). From a version 2 log, over the same trimmed and aligned window as the WTPG:
  *
- * - An instance's compute time is its wall time less waiting, channel work (rx, tx, sync) and the
- *   time its thread sat in the run queue without a core (schedstat), the latter spread evenly
- *   over its wall time. It is shared out over its components in proportion to their events
- *   weighted by their model's cost per event, from the timed sample of events.
+ * - An instance's compute time is its wall time less waiting and channel work (rx, tx, sync),
+ *   and no more than its thread's CPU time less channel work (schedstat: a thread ready without
+ *   a core is not working). Its components cost their events at their model's sampled cost per
+ *   event, scaled down where the sample overstates the compute time.
  * - Events that exist only because a link is cut (`extra`) are not a component's own cost: their
  *   share goes, with the tx time, to the cut messages sent, so that a partition that cuts nothing
  *   is priced without them.
@@ -65,7 +65,13 @@ export interface RunCosts {
   /** ns per event, from the timed sample, by model. */
   models: Record<string, { nsPerEvent: number; sampled: number }>;
   channel: MeasuredChannelCosts | null;
-  instances: { name: string; components: number[]; placement: string; computeNs: number; waitShare: number; runqueueShare: number | null }[];
+  /**
+   * Compute time an instance spends per lookahead window beyond its events (the loop: polling,
+   * publishing, stepping), ns: the median over instances; null when the run had no channel that
+   * carries promises.
+   */
+  windowNs: number | null;
+  instances: { name: string; components: number[]; placement: string; computeNs: number; overheadNs: number; waitShare: number; runqueueShare: number | null }[];
   notes: string[];
 }
 
@@ -124,9 +130,13 @@ export function measureCosts(dir: string, options: TrimOptions = {}): RunCosts {
       syncMsgs += c.syncMsgs - s.syncMsgs;
     });
     const runqueue = a.runqueueNs !== undefined && b.runqueueNs !== undefined ? Math.min(wall, b.runqueueNs - a.runqueueNs) : null;
+    const cpu = a.cpuNs !== undefined && b.cpuNs !== undefined ? b.cpuNs - a.cpuNs : null;
+    const channelWork = inChannels - wait;
     const busy = Math.max(0, wall - inChannels);
-    // Ready but without a core is not work: take the run queue's share of the busy time out.
-    const compute = runqueue === null ? busy : busy * (1 - runqueue / wall);
+    // Ready but without a core is not work, and a woken instance waits in the run queue inside
+    // its blocked time too: the thread's CPU time less channel work bounds compute from above
+    // as well (it includes spinning while blocked); the smaller bound is the closer one.
+    const compute = cpu !== null ? Math.max(0, Math.min(busy, cpu - channelWork)) : runqueue === null ? busy : busy * (1 - runqueue / wall);
     computeOf.set(log.instance, sim > 0 ? compute / sim : 0);
     const ids = b.components.ids;
     ids.forEach((id, j) => {
@@ -145,7 +155,7 @@ export function measureCosts(dir: string, options: TrimOptions = {}): RunCosts {
       sampled.set(model, (sampled.get(model) ?? 0) + m.sampled - m0.sampled);
     }
     const inst = topology.instances.find((i) => i.name === log.instance);
-    instances.push({ name: log.instance, components: inst?.components ?? ids, placement: b.placement, computeNs: compute / (sim || 1), waitShare: wall > 0 ? wait / wall : 0, runqueueShare: runqueue === null ? null : runqueue / wall });
+    instances.push({ name: log.instance, components: inst?.components ?? ids, placement: b.placement, computeNs: compute / (sim || 1), overheadNs: 0, waitShare: wall > 0 ? wait / wall : 0, runqueueShare: runqueue === null ? null : runqueue / wall });
   });
 
   // ns per event by model; a model never sampled counts as the mean of the others.
@@ -159,13 +169,17 @@ export function measureCosts(dir: string, options: TrimOptions = {}): RunCosts {
   const fallbackNs = totalSampled > 0 ? totalNs / totalSampled : 1;
   const nsPerEvent = (model: string) => models[model]?.nsPerEvent ?? fallbackNs;
 
-  // Each instance's compute time, shared out by weighted events; the extra events' share is set aside.
+  // A component costs its events at its model's sampled cost per event. The sample runs an event
+  // alone after a pause (cold caches), so it can overstate: then the instance's compute time,
+  // shared out the same way, is the cost. What compute time is left over is the instance loop
+  // (polling, publishing, a step per batch): it scales with synchronization, not with components,
+  // and the cost model prices it per window, not here.
   const work = new Float64Array(n);
   let extraNs = 0;
   for (const inst of instances) {
     let weight = 0;
     for (const id of inst.components) weight += (eventsOf[id]! + extraOf[id]!) * nsPerEvent(topology.components[id]!.model);
-    const scale = weight > 0 ? inst.computeNs / weight : 0;
+    const scale = weight > 0 ? Math.min(1, inst.computeNs / weight) : 0;
     for (const id of inst.components) {
       const w = nsPerEvent(topology.components[id]!.model) * scale;
       work[id] = eventsOf[id]! * w;
@@ -173,7 +187,9 @@ export function measureCosts(dir: string, options: TrimOptions = {}): RunCosts {
     }
     // An instance whose components executed nothing still computed: spread it evenly.
     if (weight === 0 && inst.components.length > 0) for (const id of inst.components) work[id] = inst.computeNs / inst.components.length;
+    else inst.overheadNs = Math.max(0, inst.computeNs - weight * scale);
   }
+  const perSecond = windowsOf(topology);
   const sim = median(sims);
   if (!(sim > 0)) notes.push('no simulated time passed in the window: costs are zero');
   const txMsgRate = txMsgs / (sim || 1);
@@ -194,9 +210,19 @@ export function measureCosts(dir: string, options: TrimOptions = {}): RunCosts {
     })),
     models,
     channel,
+    windowNs: perSecond > 0 && instances.length > 1 ? median(instances.map((i) => i.overheadNs / perSecond)) : null,
     instances,
     notes,
   };
+}
+
+/** Lookahead windows per simulated second of a run's partition: 1 s over the shortest cut link that carries promises. */
+function windowsOf(t: Topology): number {
+  const instOf = new Map<number, number>();
+  t.instances.forEach((inst, i) => inst.components.forEach((id) => instOf.set(id, i)));
+  let shortest = Infinity;
+  for (const l of t.links) if (instOf.get(l.a) !== instOf.get(l.b) && l.silent !== 'both' && l.latency > 0) shortest = Math.min(shortest, l.latency);
+  return Number.isFinite(shortest) ? 1e12 / shortest : 0;
 }
 
 function median(xs: number[]): number {

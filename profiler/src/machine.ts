@@ -24,6 +24,8 @@ export interface Machine {
   /** Sync round trip, ns: the least a lookahead window costs two instances that wait for each other. */
   threadRoundTripNs: number;
   processRoundTripNs: number;
+  /** Compute an instance spends per lookahead window beyond its events (its loop), ns; used when the profiled run had no channels. */
+  windowNs: number;
   /** Fitted: work within a window varies as burst × sqrt(events) × event cost; instances meet at the slowest. */
   burst: number;
   /** Fitted: wall time per window and instance when instances outnumber cores (being woken, taking turns), ns. */
@@ -42,6 +44,7 @@ export const DEFAULT_MACHINE: Machine = {
   syncNsPerMsg: 150,
   threadRoundTripNs: 650,
   processRoundTripNs: 25_000,
+  windowNs: 1_000,
   burst: 8,
   switchNs: 100_000,
   parallelInflation: 1.3,
@@ -57,6 +60,7 @@ const machineSchema = z
     syncNsPerMsg: z.number().nonnegative(),
     threadRoundTripNs: z.number().nonnegative(),
     processRoundTripNs: z.number().nonnegative(),
+    windowNs: z.number().nonnegative(),
     burst: z.number().nonnegative(),
     switchNs: z.number().nonnegative(),
     parallelInflation: z.number().positive(),

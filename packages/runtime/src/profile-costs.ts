@@ -57,7 +57,8 @@ export class ProfileCosts {
     const n = engine.runBefore(limit, 1);
     const ns = spanNs() - t0;
     const h = engine.lastHandler;
-    if (n === 0 || h < 0) return n;
+    // Longer than this, the thread was preempted or collected garbage: not the event's cost.
+    if (n === 0 || h < 0 || ns > SAMPLE_CAP_NS) return n;
     const m = this.modelOf(h);
     this.sampledNs[m]! += ns;
     this.sampled[m]!++;
@@ -114,6 +115,9 @@ export class ProfileCosts {
     return out;
   }
 }
+
+/** Timed events longer than this are left out of the sample (50 µs; a time slice is milliseconds). */
+const SAMPLE_CAP_NS = 50_000;
 
 /**
  * CPU time and run-queue wait of the calling thread, ns, from Linux's /proc/thread-self/schedstat
