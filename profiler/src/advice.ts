@@ -1,7 +1,7 @@
 import type { Findings } from './findings.ts';
 import type { Metrics } from './metrics.ts';
 import { percent, speedShort } from './format.ts';
-import type { Proposal } from './rebalance.ts';
+import { patternNames, type Proposal } from './rebalance.ts';
 
 /**
  * What to try next, from the findings. Every instance advances at the same speed, so the share of
@@ -74,7 +74,7 @@ function movesText(context: AdviceContext | null, from: string): string {
   const moves = context?.sameCount?.moves.filter((m) => m.from === from) ?? [];
   if (moves.length === 0) return '';
   const parts = moves.slice(0, 3).map((m) => {
-    const names = [...m.patterns.globs, ...m.patterns.ids.map((x) => `#${x}`)];
+    const names = patternNames(m.patterns, context!.sameCount!.paths);
     return `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} to ${m.to}`;
   });
   return ` Measured costs say: move ${parts.join('; ')}${moves.length > 3 ? `; ${moves.length - 3} more moves` : ''}.`;

@@ -10,8 +10,8 @@ import { alignWindows, trimSamples, type TrimOptions } from './trim.ts';
  * (rebalance.ts). From a version 2 log, over the same trimmed and aligned window as the WTPG:
  *
  * - An instance's compute time is its wall time less waiting and channel work (rx, tx, sync),
- *   and no more than its thread's CPU time less channel work (schedstat: a thread ready without
- *   a core is not working). Its components cost their events at their model's sampled cost per
+ *   and no more than its share of its thread's CPU time (schedstat: a thread ready without a
+ *   core is not working). Its components cost their events at their model's sampled cost per
  *   event, scaled down where the sample overstates the compute time.
  * - Events that exist only because a link is cut (`extra`) are not a component's own cost: their
  *   share goes, with the tx time, to the cut messages sent, so that a partition that cuts nothing
@@ -44,7 +44,7 @@ export interface LinkCost {
 
 /** Per-message channel costs measured in the run (null where it cut nothing). */
 export interface MeasuredChannelCosts {
-  /** Receiving a message: decoding it and queueing its event, ns. */
+  /** Receiving a message: decoding it and queueing its event, ns. (Null also for a run with more instances than cores.) */
   rxNsPerMsg: number;
   /** Sending one: publishing it and the extra events its cut link costs the sender, ns. */
   txNsPerMsg: number;
@@ -133,10 +133,12 @@ export function measureCosts(dir: string, options: TrimOptions = {}): RunCosts {
     const cpu = a.cpuNs !== undefined && b.cpuNs !== undefined ? b.cpuNs - a.cpuNs : null;
     const channelWork = inChannels - wait;
     const busy = Math.max(0, wall - inChannels);
-    // Ready but without a core is not work, and a woken instance waits in the run queue inside
-    // its blocked time too: the thread's CPU time less channel work bounds compute from above
-    // as well (it includes spinning while blocked); the smaller bound is the closer one.
-    const compute = cpu !== null ? Math.max(0, Math.min(busy, cpu - channelWork)) : runqueue === null ? busy : busy * (1 - runqueue / wall);
+    // Ready but without a core is not work. A thread that loses its core in the middle of a
+    // span (an event, a poll) has the lost time counted in that span's wall time, compute and
+    // channel work alike: so the thread's CPU time, shared between the two in proportion to
+    // their wall time, bounds compute from above too (CPU time also holds spinning while
+    // blocked, so neither bound is exact; the smaller is the closer one).
+    const compute = cpu !== null ? Math.max(0, Math.min(busy, (cpu * busy) / Math.max(1, busy + channelWork))) : runqueue === null ? busy : busy * (1 - runqueue / wall);
     computeOf.set(log.instance, sim > 0 ? compute / sim : 0);
     const ids = b.components.ids;
     ids.forEach((id, j) => {
@@ -169,32 +171,42 @@ export function measureCosts(dir: string, options: TrimOptions = {}): RunCosts {
   const fallbackNs = totalSampled > 0 ? totalNs / totalSampled : 1;
   const nsPerEvent = (model: string) => models[model]?.nsPerEvent ?? fallbackNs;
 
-  // A component costs its events at its model's sampled cost per event. The sample runs an event
-  // alone after a pause (cold caches), so it can overstate: then the instance's compute time,
-  // shared out the same way, is the cost. What compute time is left over is the instance loop
-  // (polling, publishing, a step per batch): it scales with synchronization, not with components,
-  // and the cost model prices it per window, not here.
+  // A component costs its events at its model's sampled cost per event, the same in every
+  // instance. The sample runs an event alone after a pause (cold caches), so it can overstate:
+  // then all instances' compute time, shared out the same way, is the cost (one scale for the
+  // whole run, so that one instance's preemptions or loop do not make its components look
+  // dearer than the same components elsewhere). What an instance computes beyond its components
+  // is its loop (polling, publishing, a step per batch): it scales with synchronization, not with
+  // components, and the cost model prices it per window.
   const work = new Float64Array(n);
   let extraNs = 0;
+  let weightAll = 0;
+  let computeAll = 0;
   for (const inst of instances) {
-    let weight = 0;
-    for (const id of inst.components) weight += (eventsOf[id]! + extraOf[id]!) * nsPerEvent(topology.components[id]!.model);
-    const scale = weight > 0 ? Math.min(1, inst.computeNs / weight) : 0;
+    computeAll += inst.computeNs;
+    for (const id of inst.components) weightAll += (eventsOf[id]! + extraOf[id]!) * nsPerEvent(topology.components[id]!.model);
+  }
+  const scale = weightAll > 0 ? Math.min(1, computeAll / weightAll) : 0;
+  for (const inst of instances) {
+    let own = 0;
     for (const id of inst.components) {
       const w = nsPerEvent(topology.components[id]!.model) * scale;
       work[id] = eventsOf[id]! * w;
       extraNs += extraOf[id]! * w;
+      own += (eventsOf[id]! + extraOf[id]!) * w;
     }
-    // An instance whose components executed nothing still computed: spread it evenly.
-    if (weight === 0 && inst.components.length > 0) for (const id of inst.components) work[id] = inst.computeNs / inst.components.length;
-    else inst.overheadNs = Math.max(0, inst.computeNs - weight * scale);
+    // Components that executed nothing in a run that did: the instance's time is its own.
+    if (weightAll === 0 && inst.components.length > 0) for (const id of inst.components) work[id] = inst.computeNs / inst.components.length;
+    else inst.overheadNs = Math.max(0, inst.computeNs - own);
   }
   const perSecond = windowsOf(topology);
   const sim = median(sims);
   if (!(sim > 0)) notes.push('no simulated time passed in the window: costs are zero');
   const txMsgRate = txMsgs / (sim || 1);
+  // With more instances than cores, a channel span holds the time its thread waited for a core:
+  // per-message figures from such a run say more about the scheduler than the channel.
   const channel: MeasuredChannelCosts | null =
-    txMsgs > 0 && rxMsgs > 0
+    txMsgs > 0 && rxMsgs > 0 && instances.length <= cores
       ? { rxNsPerMsg: rxNs / rxMsgs, txNsPerMsg: (txNs / (sim || 1) + extraNs) / txMsgRate, syncNsPerMsg: syncMsgs > 0 ? syncNs / syncMsgs : 0, placement }
       : null;
 

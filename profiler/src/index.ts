@@ -25,5 +25,5 @@ export { DEFAULT_MACHINE, loadMachine, type Machine } from './machine.ts';
 export { partitionGraph, buildGraph, type WeightedGraph, type PartitionOptions } from './partitioner.ts';
 export { patternsFor, pathTrie, ranges, type Patterns } from './globs.ts';
 export { partitionFileText, type PartitionFileDoc, type PartitionFileInstance } from './partition-file.ts';
-export { rebalance, proposeGroups, nameGroups, currentCandidate, contractFixed, fileOf, type RebalanceOptions, type Proposal, type Move } from './rebalance.ts';
+export { rebalance, proposeGroups, nameGroups, currentCandidate, contractFixed, fileOf, patternNames, type RebalanceOptions, type Proposal, type Move } from './rebalance.ts';
 export { speedShort as speedShortOf, speedLong as speedLongOf, percent as percentOf } from './format.ts';

@@ -42,6 +42,8 @@ export interface Proposal {
   reasons: string[];
   file: PartitionFileDoc;
   text: string;
+  /** Component paths by id, to name components in words. */
+  paths: string[];
 }
 
 /** Components joined by links that may not be cut are one node: the map from component to node, and the node count. */
@@ -141,7 +143,7 @@ export function rebalance(costs: RunCosts, o: RebalanceOptions): Proposal {
   const { candidate, prediction } = best!;
   const moves = movesOf(costs, candidate);
   const file = fileOf(costs, candidate, prediction, o.cores, o.made ?? `splitsim rebalance ${costs.dir} --cores ${o.cores}`);
-  return { candidate, prediction, current, measuredSpeed: costs.measuredSpeed, tried, moves, reasons: reasonsOf(costs, candidate, prediction, current, moves, o.cores), file, text: partitionFileText(file) };
+  return { candidate, prediction, current, measuredSpeed: costs.measuredSpeed, tried, moves, reasons: reasonsOf(costs, candidate, prediction, current, moves, o.cores), file, text: partitionFileText(file), paths: costs.components.map((c) => c.path) };
 }
 
 /** The partition file of a candidate: patterns per instance. */
@@ -187,27 +189,38 @@ function movesOf(costs: RunCosts, candidate: Candidate): Move[] {
 
 function reasonsOf(costs: RunCosts, candidate: Candidate, p: Prediction, current: Prediction, moves: Move[], cores: number): string[] {
   const out: string[] = [];
-  const total = costs.components.reduce((s, c) => s + c.work, 0) || 1;
-  const share = (ns: number) => percent(ns / total);
   out.push(
     `measured ${speedShort(costs.measuredSpeed)} with ${costs.topology.instances.length} instance(s) (${costs.topology.instantiation}); the model prices that partition at ${speedShort(current.speed)} on ${cores} core(s)`,
   );
   const over = costs.topology.instances.length > cores ? `: ${costs.topology.instances.length} instances on ${cores} cores take turns every lookahead` : '';
   if (over) out.push(`the profiled partition runs more instances than cores${over}`);
+  const computed = costs.instances.reduce((t, i) => t + i.computeNs, 0) || 1;
   for (const inst of costs.instances) {
-    if (costs.instances.length > 1) out.push(`  ${inst.name}: ${share(inst.computeNs)} of the work, waited ${percent(inst.waitShare)} of its wall time${inst.runqueueShare !== null && inst.runqueueShare > 0.05 ? `, ${percent(inst.runqueueShare)} ready without a core` : ''}`);
+    if (costs.instances.length > 1) out.push(`  ${inst.name}: ${percent(inst.computeNs / computed)} of the run's compute time, waited ${percent(inst.waitShare)} of its wall time${inst.runqueueShare !== null && inst.runqueueShare > 0.05 ? `, ${percent(inst.runqueueShare)} ready without a core` : ''}`);
   }
   out.push(`proposed: ${candidate.groups.length} instance(s), predicted ${speedShort(p.speed)} (${(p.speed / (current.speed || 1)).toFixed(2)}× the profiled partition as priced by the model)`);
-  for (const i of p.instances) out.push(`  ${i.name}: ${i.components} components, ${share(i.work)} of the work, channels ${share(i.comm + i.sync)}`);
+  const candidateWork = p.instances.reduce((t, i) => t + i.work, 0) || 1;
+  for (const i of p.instances) out.push(`  ${i.name}: ${i.components} components, ${percent(i.work / candidateWork)} of the work, channels and loop ${percent((i.comm + i.sync) / (i.total || 1))} of its time`);
   out.push(`cut messages: ${fmtRate(current.cutMsgs)} → ${fmtRate(p.cutMsgs)} per simulated second; ${p.bottleneck ? `pace set by ${p.bottleneck}` : 'pace set by the cores (total work / cores)'}${p.couplingNs > 0 ? `, synchronization ${percent(p.couplingNs / p.wallNs)} of the wall time` : ''}`);
   if (moves.length === 0) out.push('nothing moves');
+  const paths = costs.components.map((c) => c.path);
   for (const m of moves.slice(0, 12)) {
-    const names = [...m.patterns.globs, ...m.patterns.ids.map((x) => `#${x}`)];
+    const names = patternNames(m.patterns, paths);
     const shown = names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
     out.push(`  moved ${shown} (${m.components} component${m.components === 1 ? '' : 's'}, ${percent(m.workShare)} of the work) from ${m.from} to ${m.to}`);
   }
   if (moves.length > 12) out.push(`  and ${moves.length - 12} more moves (see the partition file)`);
   return out;
+}
+
+/** Patterns as a person reads them: globs, then id ranges by their paths ("node0…node36"). */
+export function patternNames(p: Patterns, paths: readonly string[]): string[] {
+  const ids = p.ids.map((x) => {
+    if (typeof x === 'number') return paths[x] ?? `#${x}`;
+    const [lo, hi] = x.split('-').map(Number) as [number, number];
+    return `${paths[lo] ?? `#${lo}`}…${paths[hi] ?? `#${hi}`}`;
+  });
+  return [...p.globs, ...ids];
 }
 
 function fmtRate(x: number): string {

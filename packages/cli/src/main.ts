@@ -4,7 +4,9 @@ import { registerRun } from './commands/run.ts';
 
 const program = new Command('splitsim')
   .description('SplitSim.ts: describe a system once, instantiate it many ways, run it in parallel, read the wait-time profile')
-  .showHelpAfterError('(run with --help for usage)');
+  .showHelpAfterError('(run with --help for usage)')
+  // A bad option value or a missing argument is bad input: exit code 2, like every other (help: 0).
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 registerRun(program);
 (await import('./commands/plan.ts')).registerPlan(program);
 (await import('./commands/profile.ts')).registerProfile(program);
