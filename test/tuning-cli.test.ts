@@ -4,6 +4,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { instantiate, partitionFromFile, readPartitionFile } from '@splitsim/instantiation';
+import config from '../configs/phold.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,15 +29,9 @@ test('bad input: the file or option named, exit 2, no stack trace', () => {
     [['rebalance', join(scratch, 'nope')], /nope: no such run directory/],
     [['rebalance', v1], /log format version 1 has no component costs; profile the run again/],
     [['rebalance', v1, '--cores', '0'], /--cores.*"0" is not a positive whole number/],
-    [['tune', 'configs/phold.ts', '--inst', 'linear1'], /--budget: say how much wall-clock time/],
     [['tune', 'configs/phold.ts', '--budget', '10ms'], /--budget 10ms: give at least 1s/],
-    [['tune', 'configs/phold.ts', '--budget', '5s', '--machine', file('machine.json', { burst: 'high' })], /--machine .*machine\.json: burst: /],
     [['run', 'configs/phold.ts', '--partition-file', join(scratch, 'missing.json')], /--partition-file .*missing\.json: no such file/],
-    [['run', 'configs/phold.ts', '--partition-file', file('bad.json', '{ not json')], /bad\.json: not JSON/],
     [['run', 'configs/phold.ts', '--partition-file', file('dc.json', doc([{ name: 'a', components: ['**'] }], { config: 'datacenter', components: 1243 }))], /made for config "datacenter", not "phold"/],
-    [['run', 'configs/phold.ts', '--partition-file', file('size.json', doc([{ name: 'a', components: ['node*'] }], { config: 'phold', components: 32 }))], /size\.json: was made for a system of 32 components/],
-    [['run', 'configs/phold.ts', '--partition-file', file('typo.json', doc([{ name: 'a', components: ['nod*'] }, { name: 'b', ids: ['0-70'] }]))], /typo\.json instance b: ids "0-70": the system has ids 0 to 63/],
-    [['run', 'configs/phold.ts', '--partition-file', file('unknown.json', { ...doc([{ name: 'a', components: ['node*'] }]), colour: 'red' })], /unknown\.json .*colour|unrecognized key.*colour/i],
   ];
   for (const [args, pattern] of cases) {
     const r = splitsim(...args);
@@ -45,11 +41,27 @@ test('bad input: the file or option named, exit 2, no stack trace', () => {
   }
 });
 
-test('a partition file with every problem reports them all at once', () => {
-  const bad = file('many.json', doc([{ name: 'a', components: ['node1?', 'nothing/**'] }, { name: 'b', ids: [3, '5-9'] }, { name: 'c', ids: [9] }]));
-  const r = splitsim('run', 'configs/phold.ts', '--partition-file', bad);
-  assert.equal(r.status, 2);
-  assert.match(r.stderr, /pattern "nothing\/\*\*" matches no component/);
-  assert.match(r.stderr, /component 9 \(node9\) is also in instance b/);
-  assert.match(r.stderr, /are in no instance/);
+/** The problems instantiating PHOLD with a partition file gives, as one message. */
+function problemsOf(path: string): string {
+  const system = config.system(config.params.parse({}));
+  try {
+    const { partition, placement } = partitionFromFile(readPartitionFile(path), path);
+    instantiate(system, { partition, placement }, { config: 'phold', instantiation: 'x', seed: 1 });
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return '';
+}
+
+test('partition files: each problem names the file, all of them at once', () => {
+  assert.match(problemsOf(file('bad.json', '{ not json')), /bad\.json: not JSON/);
+  assert.match(problemsOf(file('size.json', doc([{ name: 'a', components: ['node*'] }], { config: 'phold', components: 32 }))), /size\.json: was made for a system of 32 components/);
+  assert.match(problemsOf(file('range.json', doc([{ name: 'a', components: ['nod*'] }, { name: 'b', ids: ['0-70'] }]))), /range\.json instance b: ids "0-70": the system has ids 0 to 63/);
+  assert.match(problemsOf(file('unknown.json', { ...doc([{ name: 'a', components: ['node*'] }]), colour: 'red' })), /unknown\.json.*colour/s);
+  assert.match(problemsOf(file('twice.json', doc([{ name: 'a', components: ['node*'] }, { name: 'a', ids: [1] }]))), /instance name "a" is used twice/);
+  const many = problemsOf(file('many.json', doc([{ name: 'a', components: ['node1?', 'nothing/**'] }, { name: 'b', ids: [3, '5-9'] }, { name: 'c', ids: [9] }])));
+  assert.match(many, /the plan has \d+ problems/);
+  assert.match(many, /pattern "nothing\/\*\*" matches no component/);
+  assert.match(many, /component 9 \(node9\) is also in instance b/);
+  assert.match(many, /are in no instance/);
 });
