@@ -3,14 +3,10 @@
  *
  * The datacenter of configs/datacenter.ts (default 1200 hosts): for every instantiation, the time
  * to build the system (topology, traffic, routes) and to resolve and validate its plan
- * (kinds, models, partition, channels, placement), as `splitsim plan` does. Models that are not
- * installed yet are checked against stand-in specs (their name, kinds, ports and the kind's
- * parameter schema), so the plan logic is measured whatever is installed; the report names them.
+ * (kinds, models, routes, partition, channels, placement), as `splitsim plan` does.
  */
-import { instantiate, installedModels, type ModelCatalog } from '@splitsim/instantiation';
-import { networkKinds } from '@splitsim/models';
+import { instantiate } from '@splitsim/instantiation';
 import config from '../configs/datacenter.ts';
-import { NETWORK_MODELS, standIns } from '../test/support/stand-ins.ts';
 import { benchArgs } from './args.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -18,15 +14,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function run(args: string[]): Promise<void> {
   const o = benchArgs(args, { blocks: 5, racks: 6, hosts: 40, rounds: 7, warmup: 3 });
   const params = config.params.parse({ blocks: o.blocks, racksPerBlock: o.racks, hostsPerRack: o.hosts });
-  const missing = NETWORK_MODELS.filter((m) => !installedModels.has(m.model));
-  const catalog: ModelCatalog = new Map([...installedModels, ...standIns(missing, new Map(networkKinds.map((k) => [k.kind, k])))]);
   const results: Array<{ name: string; instances: number; channels: number; cutLinks: number; buildMs: number; planMs: number; totalMs: number; minTotalMs: number }> = [];
   let components = 0;
   let links = 0;
   // Warm-up rounds let the JIT settle before anything is counted; each strategy gets more of its own.
   for (let r = 0; r < o.warmup; r++) {
     const system = config.system(params);
-    instantiate(system, config.instantiations.s!(system, params), { config: 'datacenter', instantiation: 's', seed: 1, models: catalog });
+    instantiate(system, config.instantiations.s!(system, params), { config: 'datacenter', instantiation: 's', seed: 1 });
   }
   for (const [name, build] of Object.entries(config.instantiations)) {
     const buildMs: number[] = [];
@@ -36,7 +30,7 @@ export async function run(args: string[]): Promise<void> {
       const t0 = performance.now();
       const system = config.system(params);
       const t1 = performance.now();
-      const plan = instantiate(system, build(system, params), { config: 'datacenter', instantiation: name, seed: 1, models: catalog });
+      const plan = instantiate(system, build(system, params), { config: 'datacenter', instantiation: name, seed: 1 });
       const t2 = performance.now();
       if (r < o.warmup) continue;
       buildMs.push(t1 - t0);
@@ -55,7 +49,6 @@ export async function run(args: string[]): Promise<void> {
     links,
     rounds: o.rounds,
     warmupRounds: o.warmup,
-    standIns: missing.map((m) => m.model),
     strategies: results,
     maxTotalMs: Math.max(...results.map((r) => r.totalMs)),
   };
@@ -64,7 +57,6 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   console.log(`datacenter: ${out.hosts} hosts, ${components} components, ${links} links; median of ${o.rounds} rounds after ${o.warmup} warm-up`);
-  if (out.standIns.length > 0) console.log(`not installed, checked against stand-in specs: ${out.standIns.join(', ')}`);
   console.log('  strategy  instances  channels  cut links  build system  resolve+validate     total  (fastest)');
   for (const r of results) {
     console.log(`  ${r.name.padEnd(8)}  ${String(r.instances).padStart(9)}  ${String(r.channels).padStart(8)}  ${String(r.cutLinks).padStart(9)}  ${r.buildMs.toFixed(1).padStart(9)} ms  ${r.planMs.toFixed(1).padStart(13)} ms  ${r.totalMs.toFixed(1).padStart(6)} ms  (${r.minTotalMs.toFixed(1)} ms)`);

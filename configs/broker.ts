@@ -11,14 +11,7 @@
  * D = 10 ms, p = 0.2). Heavy tails converge slowly: α = 2.1 has an infinite fourth moment, so its
  * mean wait wanders far more between seeds than the others' (use replications).
  */
-import { z } from 'zod';
-import { defineConfig, manual, type Figure } from '@splitsim/instantiation';
-import { parseTime, SEC, type ComponentMetrics } from '@splitsim/kernel';
-import { System } from '@splitsim/system';
-import {
-  allenCunneenWait, distribution, kingmanWait, mmc, mmck, mmcNonPreemptivePriority, mmcPreemptivePriority, serviceKinds, tandem, whittWait,
-  type DistributionSpec,
-} from '@splitsim/models';
+import { z, allenCunneenWait, defineConfig, distribution, kingmanWait, manual, mmc, mmck, mmcNonPreemptivePriority, mmcPreemptivePriority, parseTime, SEC, System, tandem, whittWait, type ComponentMetrics, type DistributionSpec, type Figure } from 'splitsim';
 
 const STATIONS = ['mmn', 'mgn', 'mek', 'mmnk', 'priority', 'preemptive', 'tandem'] as const;
 
@@ -69,7 +62,7 @@ function station(system: System, name: string, rates: number[], server: Record<s
 }
 
 export function brokerSystem(p: Params): System {
-  const system = new System('broker', { kinds: serviceKinds });
+  const system = new System('broker');
   const has = (s: (typeof STATIONS)[number]) => p.stations.includes(s);
   const w = p.warmup;
   if (has('mmn')) station(system, 'mmn', [p.lambda], { servers: p.servers, service: exp(p.mu) }, w);

@@ -1,13 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkPlan, instantiate } from '@splitsim/instantiation';
-import { networkKinds } from '@splitsim/models';
-import type { App } from '@splitsim/system';
+import type { AppInput } from '@splitsim/models';
 import config, { detailedHostIndices } from './datacenter.ts';
-import { NETWORK_MODELS, standIns } from '../test/support/stand-ins.ts';
-
-// Checked against the four network models' names, kinds and ports, whichever are installed.
-const catalog = standIns(NETWORK_MODELS, new Map(networkKinds.map((k) => [k.kind, k])));
 const params = config.params.parse({});
 const system = config.system(params);
 
@@ -22,7 +17,7 @@ test('the default datacenter: 1200 hosts, 36 switches, 7 detailed hosts behind N
 
 test('traffic: the sending share sends bulk TCP to other hosts; the detailed hosts run one RPC service', () => {
   const resolved = system.resolve();
-  const apps = system.components.filter((c) => c.kind === 'host').map((c) => resolved.params[c.id]!.apps as App[]);
+  const apps = system.components.filter((c) => c.kind === 'host').map((c) => resolved.params[c.id]!.apps as AppInput[]);
   const senders = apps.filter((a) => a.some((x) => x.type === 'tcp-bulk'));
   assert.equal(senders.length, Math.round(0.5 * (1200 - 7)));
   assert.equal(apps.filter((a) => a.some((x) => x.type === 'rpc-server')).length, 1);
@@ -40,13 +35,13 @@ test('traffic: the sending share sends bulk TCP to other hosts; the detailed hos
 test('every instantiation of the config resolves; the paper strategies give 1, 5, 6, 31, 11, 36 instances', () => {
   const expected: Record<string, number> = { s: 1, ab: 5, ac: 6, cr: 31, cr3: 11, cr6: 6, rs: 36, custom: 1 + 7 + 5, halves: 2, auto8: 8 };
   for (const [name, build] of Object.entries(config.instantiations)) {
-    const plan = instantiate(system, build(system, params), { config: 'datacenter', instantiation: name, seed: 1, models: catalog });
+    const plan = instantiate(system, build(system, params), { config: 'datacenter', instantiation: name, seed: 1 });
     assert.equal(plan.instances.length, expected[name], name);
     assert.deepEqual(checkPlan(plan), [], name);
     const models = new Map<string, number>();
     for (const c of plan.components) models.set(c.model, (models.get(c.model) ?? 0) + 1);
     assert.deepEqual(Object.fromEntries(models), { 'switch.packet': 36, 'host.protocol': 1193, 'host.detailed': 7, 'nic.detailed': 7 }, name);
   }
-  const custom = instantiate(system, config.instantiations.custom!(system, params), { config: 'datacenter', instantiation: 'custom', seed: 1, models: catalog });
+  const custom = instantiate(system, config.instantiations.custom!(system, params), { config: 'datacenter', instantiation: 'custom', seed: 1 });
   assert.deepEqual(custom.instances.filter((i) => i.placement.kind === 'process').map((i) => i.name), ['hot-block0-rack2', 'hot-block1-rack0', 'hot-block1-rack4', 'hot-block2-rack3', 'hot-block3-rack1', 'hot-block3-rack5', 'hot-block4-rack3']);
 });

@@ -8,11 +8,7 @@
  *   splitsim plan configs/datacenter.ts --list
  *   splitsim plan configs/datacenter.ts --inst cr3
  */
-import { z } from 'zod';
-import { Rng, US, type ComponentMetrics } from '@splitsim/kernel';
-import { ab, ac, balanced, cr, crK, defineConfig, manual, rs, s, type Instantiation, type ModelRule } from '@splitsim/instantiation';
-import { networkKinds, routeNetwork } from '@splitsim/models';
-import { datacenter, hostPath, System, type AppInput } from '@splitsim/system';
+import { z, ab, ac, balanced, cr, crK, datacenter, defineConfig, hostPath, manual, Rng, rs, s, System, US, type AppInput, type ComponentMetrics, type Instantiation, type ModelRule } from 'splitsim';
 
 const quantity = z.union([z.string(), z.number()]);
 
@@ -88,8 +84,8 @@ function traffic(p: Params): AppInput[][] {
 export function datacenterSystem(p: Params): System {
   const apps = traffic(p);
   const detailed = new Set(detailedHostIndices(p));
-  // Network models read routes from their params (`net`), computed from the topology alone.
-  const system = new System('datacenter', { kinds: networkKinds });
+  const tcp = { ackEvery: p.ackEvery };
+  const system = new System('datacenter');
   datacenter({
     system,
     blocks: p.blocks,
@@ -100,13 +96,9 @@ export function datacenterSystem(p: Params): System {
     hostBandwidth: p.hostBandwidth,
     latency: p.latency,
     switch: { ecnThreshold: p.ecnThreshold, buffer: Math.max(p.ecnThreshold, 100) },
-    host: (slot) => ({ cores: detailed.has(slot.index) ? 8 : 1, apps: apps[slot.index]! }),
+    host: (slot) => ({ cores: detailed.has(slot.index) ? 8 : 1, apps: apps[slot.index]!, tcp }),
     nic: (slot) => detailed.has(slot.index),
   });
-  // TCP settings are a host parameter of the network kinds that the topology builder does not know.
-  const tcp = { ackEvery: p.ackEvery };
-  for (const c of system.components) if (c.kind === 'host') c.params.tcp = tcp;
-  routeNetwork(system);
   return system;
 }
 

@@ -12,11 +12,7 @@
  *
  *   splitsim run configs/fattree.ts --set k=8 --set workload=rack --until 20ms
  */
-import { z } from 'zod';
-import { parseTime, Rng, US, type ComponentMetrics } from '@splitsim/kernel';
-import { byPod, byRack, defineConfig, linear, single, type Instantiation } from '@splitsim/instantiation';
-import { networkKinds, routeNetwork } from '@splitsim/models';
-import { fatTree, System, type AppInput } from '@splitsim/system';
+import { z, byPod, byRack, defineConfig, fatTree, linear, parseTime, Rng, single, System, US, type AppInput, type ComponentMetrics, type Instantiation } from 'splitsim';
 
 const params = z
   .object({
@@ -68,7 +64,7 @@ export function crossPodPermutation(hosts: number, perPod: number, seed: number)
 }
 
 export function fatTreeSystem(p: FatTreeParams): System {
-  const system = new System(`fattree-k${p.k}-${p.workload}`, { kinds: networkKinds });
+  const system = new System(`fattree-k${p.k}-${p.workload}`);
   const half = p.k / 2;
   const perPod = half * half;
   const hosts = (p.k * p.k * p.k) / 4;
@@ -94,7 +90,6 @@ export function fatTreeSystem(p: FatTreeParams): System {
       return { apps };
     },
   });
-  routeNetwork(system);
   return system;
 }
 

@@ -12,11 +12,7 @@
  *
  * Rates are per unit (per mean job size): λ arrivals per server, δ probes per server.
  */
-import { z } from 'zod';
-import { defineConfig, type Figure, type Group, type PartitionFn } from '@splitsim/instantiation';
-import { parseTime, SEC, type ComponentMetrics } from '@splitsim/kernel';
-import { System } from '@splitsim/system';
-import { cavityPull, cavityPush, cavityResourcePooling, cavityWaterFilling, distribution, serviceKinds, type CavityResult, type DistributionSpec } from '@splitsim/models';
+import { z, cavityPull, cavityPush, cavityResourcePooling, cavityWaterFilling, defineConfig, distribution, parseTime, SEC, System, type CavityResult, type ComponentMetrics, type DistributionSpec, type Figure, type Group, type PartitionFn } from 'splitsim';
 
 const params = z
   .object({
@@ -75,7 +71,7 @@ export function jobSize(p: Params, mean = unitSeconds(p)): DistributionSpec {
 }
 
 export function hyperscaleSystem(p: Params): System {
-  const system = new System('hyperscale-lb', { kinds: serviceKinds });
+  const system = new System('hyperscale-lb');
   const u = unitSeconds(p);
   // Whole picoseconds: times in parameters are integers.
   const stop = Math.round(p.duration * u * SEC);

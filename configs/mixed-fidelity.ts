@@ -11,11 +11,7 @@
  *
  *   splitsim run configs/mixed-fidelity.ts --set detailed=10 --inst split
  */
-import { z } from 'zod';
-import { SEC, type ComponentMetrics } from '@splitsim/kernel';
-import { defineConfig, single, type Group, type Instantiation, type PartitionFn } from '@splitsim/instantiation';
-import { networkKinds, routeNetwork } from '@splitsim/models';
-import { System, switchPort, type AppInput } from '@splitsim/system';
+import { z, defineConfig, SEC, single, switchPort, System, type AppInput, type ComponentMetrics, type Group, type Instantiation, type PartitionFn } from 'splitsim';
 
 const params = z
   .object({
@@ -63,7 +59,7 @@ export function detailedHosts(p: MixedParams): Set<number> {
  * p8–p9 to the aggregation switches; aggregation p0–p1 to edges, p2–p3 to cores; core p<pod>.
  */
 export function mixedSystem(p: MixedParams): System {
-  const system = new System(`mixed-fidelity-${p.detailed}`, { kinds: networkKinds });
+  const system = new System(`mixed-fidelity-${p.detailed}`);
   const detailed = detailedHosts(p);
   const link = { bandwidth: p.bandwidth, latency: p.latency };
   const sw = { buffer: p.buffer };
@@ -87,7 +83,6 @@ export function mixedSystem(p: MixedParams): System {
       }
     }
   }
-  routeNetwork(system);
   return system;
 }
 
@@ -107,7 +102,8 @@ const split: PartitionFn = (system) => {
   const own: Group[] = [];
   for (const c of system.components) {
     if (c.kind === 'nic' || (c.kind === 'host' && system.links.some((l) => (l.a.component === c.id && l.a.port === 'pci') || (l.b.component === c.id && l.b.port === 'pci')))) {
-      own.push({ name: c.path, components: [c.id] });
+      // Instance names become file names: the path with its slashes as dots.
+      own.push({ name: c.path.replaceAll('/', '.'), components: [c.id] });
     } else network.components.push(c.id);
   }
   return [network, ...own];

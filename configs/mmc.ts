@@ -3,11 +3,7 @@
  * joined by links with latency. Run it with `splitsim run configs/mmc.ts`; compare the server's
  * mean wait with Erlang C (printed in the summary).
  */
-import { z } from 'zod';
-import { defineConfig, manual } from '@splitsim/instantiation';
-import { System } from '@splitsim/system';
-import { SEC } from '@splitsim/kernel';
-import { mmc } from '@splitsim/models';
+import { z, defineConfig, manual, mmc, SEC, System } from 'splitsim';
 
 const params = z
   .object({

@@ -6,10 +6,7 @@
  *
  *   splitsim run configs/phold.ts --inst linear4 --placement thread --until 1ms --out runs/phold4
  */
-import { z } from 'zod';
-import { defineConfig, linear, type Group, type PartitionFn } from '@splitsim/instantiation';
-import { System } from '@splitsim/system';
-import { PHOLD_LEVELS } from '@splitsim/models';
+import { z, defineConfig, linear, PHOLD_LEVELS, System, type Group, type PartitionFn } from 'splitsim';
 
 const params = z
   .object({

@@ -13,11 +13,7 @@
  * Probes sample each server's queue depth and load every 100 ms and each client's latency per
  * customer class, rehash rate and perceived load of server 2 every second; report.html plots them.
  */
-import { z } from 'zod';
-import { defineConfig, manual, type Figure } from '@splitsim/instantiation';
-import { SEC, type ComponentMetrics } from '@splitsim/kernel';
-import { System } from '@splitsim/system';
-import { serviceKinds } from '@splitsim/models';
+import { z, defineConfig, manual, SEC, System, type ComponentMetrics, type Figure } from 'splitsim';
 
 const params = z
   .object({
@@ -49,7 +45,7 @@ const params = z
 type Params = z.output<typeof params>;
 
 export function smartRoutingSystem(p: Params): System {
-  const system = new System('smart-routing', { kinds: serviceKinds });
+  const system = new System('smart-routing');
   const latency = p.latency;
   const router = system.add('load-balancer', 'router', { targets: p.clients, inputs: 2 });
   const base = system.add('source', 'customers/base', { rate: p.baseRate, process: 'constant', customers: { from: 0, to: 999 }, class: 0, stop: p.stop });

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const bin = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'splitsim.js');
+const bin = join(import.meta.dirname, '..', 'packages', 'splitsim', 'bin', 'splitsim.js');
 const splitsim = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: join(import.meta.dirname, '..') });
 
 test('runs the M/M/c config into a run directory and prints a summary', () => {

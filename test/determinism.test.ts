@@ -14,7 +14,7 @@ import phold from '../configs/phold.ts';
 import mmc from '../configs/mmc.ts';
 
 const root = join(import.meta.dirname, '..');
-const bin = join(root, 'packages', 'cli', 'bin', 'splitsim.js');
+const bin = join(root, 'packages', 'splitsim', 'bin', 'splitsim.js');
 
 function pholdPlan(inst: string, seed = 1): Plan {
   const p = phold.params.parse({ n: 64, population: 4, remote: 0.3 });

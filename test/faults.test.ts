@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const bin = join(root, 'packages', 'cli', 'bin', 'splitsim.js');
+const bin = join(root, 'packages', 'splitsim', 'bin', 'splitsim.js');
 const HANG_MS = 15_000;
 
 const outDir = () => join(mkdtempSync(join(tmpdir(), 'splitsim-fault-')), 'run');

@@ -6,15 +6,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MS, SEC, US } from '@splitsim/kernel';
-import { networkKinds } from '@splitsim/models';
-import { System, switchPort, type AppInput } from '@splitsim/system';
+import { System, switchPort } from '@splitsim/system';
+import type { AppInput } from '@splitsim/models';
 import { runNetwork, stat, total } from './network-util.ts';
 
 const DELAYED = { ackEvery: 2 };
 
 /** `senders` hosts on `access` links into one switch whose port to the receiver (10 Gbps) is the bottleneck. */
 function bottleneck(senders: number, access: string, apps: (i: number) => AppInput[], tcp: Record<string, unknown>, sw: Record<string, unknown> = {}): System {
-  const system = new System(`delack-${senders}`, { kinds: networkKinds });
+  const system = new System(`delack-${senders}`);
   const s = system.add('switch', 'sw', { ports: senders + 1, buffer: 100, ...sw });
   const rx = system.add('host', 'rx', { apps: [{ type: 'tcp-sink' }], tcp });
   system.link(s.port(switchPort(0)), rx.port('eth'), { latency: '500ns', bandwidth: '10Gbps' });

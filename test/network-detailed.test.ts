@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MS, US } from '@splitsim/kernel';
 import { instantiate, type ModelRule } from '@splitsim/instantiation';
-import { networkKinds } from '@splitsim/models';
-import { System, switchPort, type AppInput } from '@splitsim/system';
+import { System, switchPort } from '@splitsim/system';
+import type { AppInput } from '@splitsim/models';
 import config, { clientThroughput, detailedHosts } from '../configs/mixed-fidelity.ts';
 import { runNetwork, stat, total } from './network-util.ts';
 
@@ -21,7 +21,7 @@ const RULES: ModelRule[] = [
 
 /** Hosts on one switch; names starting with `d` get a NIC component and the detailed models. */
 function star(hosts: Array<[string, AppInput[]]>): System {
-  const system = new System('star', { kinds: networkKinds });
+  const system = new System('star');
   const sw = system.add('switch', 'sw', { ports: hosts.length });
   hosts.forEach(([name, apps], i) => {
     const h = system.add('host', name, { apps });

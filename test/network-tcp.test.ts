@@ -5,15 +5,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MS, SEC, serializationTime, US } from '@splitsim/kernel';
-import { ETHERNET_OVERHEAD, networkKinds, TCP_HEADER } from '@splitsim/models';
-import { System, switchPort, type AppInput } from '@splitsim/system';
+import { ETHERNET_OVERHEAD, TCP_HEADER } from '@splitsim/models';
+import { System, switchPort } from '@splitsim/system';
+import type { AppInput } from '@splitsim/models';
 import { runNetwork, stat, total } from './network-util.ts';
 
 const MSS = 1448;
 
 /** `senders` hosts on `access` links into one switch whose port to the receiver (10 Gbps) is the bottleneck. */
 function bottleneck(senders: number, access: string, apps: (i: number) => AppInput[], sw: Record<string, unknown> = {}): System {
-  const system = new System(`tcp-${senders}`, { kinds: networkKinds });
+  const system = new System(`tcp-${senders}`);
   const s = system.add('switch', 'sw', { ports: senders + 1, buffer: 100, ...sw });
   const rx = system.add('host', 'rx', { apps: [{ type: 'tcp-sink' }] });
   system.link(s.port(switchPort(0)), rx.port('eth'), { latency: '500ns', bandwidth: '10Gbps' });
@@ -93,7 +94,7 @@ test('finite flows through a small buffer lose packets, recover, and deliver eve
 });
 
 test('RPC over TCP: closed-loop latency is the two paths, the serializations and the service time', () => {
-  const system = new System('rpc', { kinds: networkKinds });
+  const system = new System('rpc');
   const sw = system.add('switch', 'sw', { ports: 2 });
   const client = system.add('host', 'client', { apps: [{ type: 'rpc-client', server: 'server', requestSize: 64, responseSize: 1024 }] });
   const server = system.add('host', 'server', { apps: [{ type: 'rpc-server', serviceTime: '2us' }] });
@@ -113,7 +114,7 @@ test('RPC over TCP: closed-loop latency is the two paths, the serializations and
 });
 
 test('RPC with several requests outstanding queues them at a one-core server', () => {
-  const system = new System('rpc4', { kinds: networkKinds });
+  const system = new System('rpc4');
   const sw = system.add('switch', 'sw', { ports: 2 });
   const client = system.add('host', 'client', { apps: [{ type: 'rpc-client', server: 'server', concurrency: 4, requestSize: 3000, responseSize: 5000 }] });
   const server = system.add('host', 'server', { apps: [{ type: 'rpc-server', serviceTime: '10us' }] });

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MS, serializationTime, US } from '@splitsim/kernel';
-import { ETHERNET_OVERHEAD, networkKinds, routeNetwork, UDP_HEADER, type SwitchNet } from '@splitsim/models';
+import { instantiate } from '@splitsim/instantiation';
+import { ETHERNET_OVERHEAD, UDP_HEADER, type SwitchNet } from '@splitsim/models';
 import { fatTree, System, switchPort } from '@splitsim/system';
 import { runNetwork, stat, total, type NetRun } from './network-util.ts';
 
@@ -23,14 +24,17 @@ function assertConservation(r: NetRun): { sent: number; delivered: number; dropp
   return { sent, delivered, dropped, queued, inFlight };
 }
 
-test('routeNetwork: a k=4 fat tree gets shortest paths with two-way ECMP upward', () => {
-  const system = new System('ft4', { kinds: networkKinds });
+test('network step: a k=4 fat tree gets shortest paths with two-way ECMP upward', () => {
+  const system = new System('ft4');
   const ft = fatTree({ system, k: 4 });
-  const summary = routeNetwork(system);
-  assert.equal(summary.hosts, 16);
-  assert.equal(summary.switches, 20);
-  const net = (path: string) => system.find(path)!.params.net as SwitchNet;
-  const addr = (path: string) => summary.addresses.get(path)!;
+  const plan = instantiate(system, {}, { config: 'ft4', instantiation: 'test', seed: 1 });
+  const params = (path: string) => plan.components.find((c) => c.path === path)!.params;
+  assert.equal(plan.components.filter((c) => c.model === 'host.protocol').length, 16);
+  assert.equal(plan.components.filter((c) => c.model === 'switch.packet').length, 20);
+  // The system itself is left as declared: routes live in the plan.
+  assert.equal(system.find('core0')!.params.net, undefined);
+  const net = (path: string) => params(path).net as SwitchNet;
+  const addr = (path: string) => (params(path).net as { address: number }).address;
   const ports = (sw: string, dst: string) => net(sw).groups[net(sw).dst[addr(dst)]!]!;
   // Edge switch: its own hosts on p0/p1, everything else up through both aggregation switches.
   assert.deepEqual(ports('pod0/rack0/tor', 'pod0/rack0/host1'), [1]);
@@ -45,16 +49,16 @@ test('routeNetwork: a k=4 fat tree gets shortest paths with two-way ECMP upward'
   assert.deepEqual(net('core0').rates, [10e9, 10e9, 10e9, 10e9]);
 });
 
-test('routeNetwork names what is missing: links without bandwidth, switch ports not named p<i>', () => {
-  const system = new System('bad', { kinds: networkKinds });
+test('network step names what is missing: links without bandwidth, switch ports not named p<i>', () => {
+  const system = new System('bad');
   const sw = system.add('switch', 'sw', { ports: 2 });
   const h = system.add('host', 'h', {});
   system.link(sw.port('x'), h.port('eth'), { latency: '1us' });
-  assert.throws(() => routeNetwork(system), (err: Error) => /sw\.x: switch ports must be named p0/.test(err.message));
+  assert.throws(() => instantiate(system, {}, { config: 'bad', instantiation: 'test', seed: 1 }), (err: Error) => /sw\.x: switch ports must be named p0/.test(err.message));
 });
 
 test('conservation: an overloaded fat tree drops at the congested ToR, and every packet is accounted for', () => {
-  const system = new System('ft4-overload', { kinds: networkKinds });
+  const system = new System('ft4-overload');
   // Every host of pods 1–3 sends 4 Gbps to pod0/rack0/host0: 12 × 4 Gbps into one 10 Gbps port.
   fatTree({
     system,
@@ -83,7 +87,7 @@ test('conservation: an overloaded fat tree drops at the congested ToR, and every
 });
 
 test('conservation after draining: sent = received + dropped, queues empty, latency never below physics', () => {
-  const system = new System('ft4-perm', { kinds: networkKinds });
+  const system = new System('ft4-perm');
   // A permutation across pods at 3 Gbps, plus two senders sharing one sink to force some drops.
   const perm = (i: number) => (i + 4) % 16;
   const path = (i: number) => `pod${i >> 2}/rack${(i >> 1) & 1}/host${i & 1}`;
@@ -114,7 +118,7 @@ test('conservation after draining: sent = received + dropped, queues empty, late
 });
 
 test('ECMP: a permutation across pods uses every core switch and both uplinks of each edge', () => {
-  const system = new System('ft4-ecmp', { kinds: networkKinds });
+  const system = new System('ft4-ecmp');
   const path = (i: number) => `pod${i >> 2}/rack${(i >> 1) & 1}/host${i & 1}`;
   // Four flows per host (distinct source ports) so that hashing has something to spread.
   fatTree({
@@ -139,7 +143,7 @@ test('ECMP: a permutation across pods uses every core switch and both uplinks of
 });
 
 test('drop-tail in bytes: a port never holds more bytes than its buffer', () => {
-  const system = new System('bytes', { kinds: networkKinds });
+  const system = new System('bytes');
   const sw = system.add('switch', 'sw', { ports: 3, buffer: '16KB' });
   const sink = system.add('host', 'sink', { apps: [{ type: 'udp-sink' }] });
   system.link(sw.port(switchPort(0)), sink.port('eth'), { latency: '500ns', bandwidth: '1Gbps' });
@@ -162,7 +166,7 @@ test('M/D/1: a switch port fed by Poisson UDP of fixed-size packets waits ρS/(2
   const senders = 4;
   const service = serializationTime(FRAME, 10e9);
   const lambda = rho / (service / 1e12); // packets per second
-  const system = new System('md1', { kinds: networkKinds });
+  const system = new System('md1');
   const sw = system.add('switch', 'sw', { ports: senders + 1, buffer: 10_000 });
   const sink = system.add('host', 'sink', { apps: [{ type: 'udp-sink' }] });
   system.link(sw.port(switchPort(0)), sink.port('eth'), { latency: '500ns', bandwidth: '10Gbps' });

@@ -1,7 +1,6 @@
 /** Helpers for the network tests: instantiate a system with the network models and run it sequentially. */
 import type { ComponentMetrics } from '@splitsim/kernel';
 import { instantiate, type ModelRule, type PartitionFn } from '@splitsim/instantiation';
-import { routeNetwork } from '@splitsim/models';
 import { runSequential } from '@splitsim/runtime';
 import type { System } from '@splitsim/system';
 
@@ -11,9 +10,8 @@ export interface NetRun {
   events: number;
 }
 
-/** Routes, instantiates (host.protocol + switch.packet unless rules say otherwise) and runs to `until` ps. */
+/** Instantiates (host.protocol + switch.packet unless rules say otherwise; the network step routes) and runs to `until` ps. */
 export function runNetwork(system: System, until: number, options: { seed?: number; models?: ModelRule[]; partition?: PartitionFn } = {}): NetRun {
-  routeNetwork(system);
   const plan = instantiate(system, {
     models: options.models ?? [{ kind: 'host', model: 'host.protocol' }, { kind: 'switch', model: 'switch.packet' }],
     ...(options.partition ? { partition: options.partition } : {}),

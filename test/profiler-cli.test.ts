@@ -13,7 +13,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'splitsim-profiler-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const root = new URL('..', import.meta.url).pathname;
-const cli = join(root, 'packages/cli/bin/splitsim.js');
+const cli = join(root, 'packages/splitsim/bin/splitsim.js');
 
 function copyOf(name: string): string {
   const dir = join(mkdtempSync(join(scratch, 'splitsim-profile-cli-')), name);

@@ -24,7 +24,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'splitsim-profiler-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const root = new URL('..', import.meta.url).pathname;
-const cli = join(root, 'packages/cli/bin/splitsim.js');
+const cli = join(root, 'packages/splitsim/bin/splitsim.js');
 const phold = join(root, 'configs/phold.ts');
 const skip = existsSync(phold) ? false : 'configs/phold.ts does not exist yet (the runtime issue adds it with the unbalanced4 instantiation)';
 

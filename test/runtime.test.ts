@@ -76,7 +76,7 @@ test('queues that empty around a cycle of channels end the run (termination dete
 
 test('profile logs: one line per interval and a final line, in format version 2, counters cumulative', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'splitsim-prof-')), 'run');
-  const r = spawnSync(process.execPath, [join(root, 'packages/cli/bin/splitsim.js'), 'run', 'configs/phold.ts', '--inst', 'unbalanced4', '--set', 'n=56', '--until', '3ms', '--profile', '50ms', '--out', out, '-q'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'packages/splitsim/bin/splitsim.js'), 'run', 'configs/phold.ts', '--inst', 'unbalanced4', '--set', 'n=56', '--until', '3ms', '--profile', '50ms', '--out', out, '-q'], { cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const plan = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8'));
   assert.deepEqual(readdirSync(join(out, 'profile')).sort(), ['i0.jsonl', 'i1.jsonl', 'i2.jsonl', 'i3.jsonl']);
@@ -120,7 +120,7 @@ test('profile logs: one line per interval and a final line, in format version 2,
 test('instances also start through tsx (no bundle), in threads and processes', () => {
   for (const placement of ['thread', 'process']) {
     const out = join(mkdtempSync(join(tmpdir(), 'splitsim-tsx-')), 'run');
-    const r = spawnSync(process.execPath, [join(root, 'packages/cli/bin/splitsim.js'), 'run', 'configs/phold.ts', '--inst', 'linear2', '--placement', placement, '--set', 'n=8', '--until', '20us', '--out', out, '-q'], {
+    const r = spawnSync(process.execPath, [join(root, 'packages/splitsim/bin/splitsim.js'), 'run', 'configs/phold.ts', '--inst', 'linear2', '--placement', placement, '--set', 'n=8', '--until', '20us', '--out', out, '-q'], {
       cwd: root,
       encoding: 'utf8',
       env: { ...process.env, SPLITSIM_INSTANCE_LOADER: 'tsx' },

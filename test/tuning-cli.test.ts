@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const bin = join(root, 'packages', 'cli', 'bin', 'splitsim.js');
+const bin = join(root, 'packages', 'splitsim', 'bin', 'splitsim.js');
 const splitsim = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
 const scratch = mkdtempSync(join(tmpdir(), 'splitsim-tuning-cli-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));

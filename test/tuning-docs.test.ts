@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const bin = join(root, 'packages', 'cli', 'bin', 'splitsim.js');
+const bin = join(root, 'packages', 'splitsim', 'bin', 'splitsim.js');
 const scratch = mkdtempSync(join(tmpdir(), 'splitsim-tuning-docs-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 

@@ -1,10 +1,10 @@
 /**
- * Model specs without simulators, for checking plans against a chosen set of models whatever is
- * installed: the same names, kinds and ports the network models declare, and the kind's own
- * parameter schema (what a network model receives). Nothing here can run; it is a catalog only.
+ * Model specs without simulators, for checking plans against a chosen set of models: added to
+ * (or replacing, by name) the built-in catalogue. Nothing here can run; plans only.
  */
 import { z } from 'zod';
-import type { ModelCatalog } from '@splitsim/instantiation';
+import { Component } from '@splitsim/kernel';
+import { builtinCatalog, type Catalog, type CatalogModel } from '@splitsim/instantiation';
 import { builtinKinds, type KindSpec } from '@splitsim/system';
 
 export interface StandIn {
@@ -14,22 +14,24 @@ export interface StandIn {
   params?: z.ZodType;
 }
 
-export function standIns(list: readonly StandIn[], kinds: ReadonlyMap<string, KindSpec> = builtinKinds): ModelCatalog {
-  return new Map(
-    list.map((m) => [
-      m.model,
-      { spec: { model: m.model, kinds: m.kinds, ports: m.ports, description: `stand-in for ${m.model}`, params: m.params ?? kinds.get(m.kinds[0]!)?.params ?? z.record(z.string(), z.unknown()) } },
-    ]),
-  );
+class NotRunnable extends Component {
+  constructor() {
+    throw new Error('a stand-in model cannot run');
+    super(undefined as never, undefined);
+  }
 }
 
-/** The datacenter's four network models: protocol-level switch and host, detailed host and NIC. */
-export const NETWORK_MODELS: readonly StandIn[] = [
-  { model: 'switch.packet', kinds: ['switch'], ports: ['p*'] },
-  { model: 'host.protocol', kinds: ['host'], ports: ['eth'] },
-  { model: 'host.detailed', kinds: ['host'], ports: ['pci'] },
-  { model: 'nic.detailed', kinds: ['nic'], ports: ['pci', 'eth'] },
-];
+export function standIns(list: readonly StandIn[], kinds: ReadonlyMap<string, KindSpec> = builtinKinds): Catalog {
+  const base = builtinCatalog();
+  const models = new Map<string, CatalogModel>(base.models);
+  for (const m of list) {
+    // A stand-in for a built-in model keeps its place as its kind's default.
+    const replaced = base.models.get(m.model)?.spec;
+    const spec = { model: m.model, kinds: m.kinds, ports: m.ports, description: `stand-in for ${m.model}`, params: m.params ?? kinds.get(m.kinds[0]!)?.params ?? z.record(z.string(), z.unknown()), ...(replaced?.default ? { default: true } : {}) };
+    models.set(m.model, { spec, cls: NotRunnable as never, module: 'stand-ins' });
+  }
+  return { ...base, models };
+}
 
 /** Rules that give the datacenter its models: hosts behind a NIC in detail, the rest protocol-level. */
 export const networkRules = (detailed: ReadonlySet<string> = new Set()) => [

@@ -1,5 +1,5 @@
 import { formatTime, parseTime } from '@splitsim/kernel';
-import type { LinkKind, System } from '@splitsim/system';
+import type { LinkKind, Silence, System } from '@splitsim/system';
 import type { PlanChannel, PlanLink } from './plan.ts';
 import type { Group } from './partitions/types.ts';
 import type { PlanProblem } from './problems.ts';
@@ -31,6 +31,7 @@ export function buildChannels(
   groups: readonly Group[],
   instanceOf: Int32Array,
   linkKinds: ReadonlyArray<LinkKind | undefined>,
+  silent: ReadonlyArray<Silence | null>,
   sync: SyncChoice | undefined,
   problems: PlanProblem[],
 ): { links: PlanLink[]; channels: PlanChannel[] } {
@@ -62,7 +63,8 @@ export function buildChannels(
     if (l.bandwidth !== undefined) link.bandwidth = l.bandwidth;
     const kind = linkKinds[l.id];
     if (kind !== undefined) link.kind = kind;
-    if (l.silent !== undefined) link.silent = l.silent;
+    const quiet = silent[l.id];
+    if (quiet) link.silent = quiet;
     return link;
   });
   for (const ch of channels) ch.syncInterval = syncInterval(ch, groups, sync, problems);

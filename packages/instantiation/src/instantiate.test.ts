@@ -3,17 +3,16 @@ import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { ab, ac, checkPlan, cr, crK, instantiate, parsePlan, PlanError, remote, rs, s, serializePlan, type Instantiation, type PartitionFn, type Plan } from '@splitsim/instantiation';
 import { datacenter, System } from '@splitsim/system';
-import { NETWORK_MODELS, networkRules, standIns } from '../../../test/support/stand-ins.ts';
+import { networkRules, standIns } from '../../../test/support/stand-ins.ts';
 
 const catalog = standIns([
-  ...NETWORK_MODELS,
   { model: 'host.fast', kinds: ['host'], ports: ['eth'] },
   { model: 'source.poisson', kinds: ['source'], ports: ['out'], params: z.object({ rate: z.number().positive() }).strict() },
   { model: 'server.fifo', kinds: ['server'], ports: ['in', 'out'], params: z.object({ servers: z.number().int().default(1) }).strict() },
   { model: 'sink.latency', kinds: ['sink'], ports: ['in'], params: z.object({}).strict() },
 ]);
 
-const options = (instantiation = 'test') => ({ config: 'test', instantiation, seed: 1, models: catalog });
+const options = (instantiation = 'test') => ({ config: 'test', instantiation, seed: 1, catalog });
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -58,7 +57,12 @@ test('models: detailed hosts and their NICs, protocol-level the rest; params car
   for (const c of plan.components) models.set(c.model, (models.get(c.model) ?? 0) + 1);
   assert.deepEqual(Object.fromEntries(models), { 'switch.packet': 36, 'host.protocol': 1193, 'host.detailed': 7, 'nic.detailed': 7 });
   const host = plan.components.find((c) => c.path === 'block0/rack0/host0')!;
-  assert.deepEqual(host.params, { cores: 1, clock: 3e9, memory: 16 * 1024 ** 3, apps: [], ip: '10.0.0.1' });
+  // The kind's resolved units, and the routes the network step derived (address, link rate, peers).
+  assert.deepEqual(host.params, { cores: 1, clock: 3e9, memory: 16 * 1024 ** 3, apps: [], ip: '10.0.0.1', net: { address: 0, rate: 10e9, peers: {} } });
+  // The plan says where each model comes from; the system itself is left as declared.
+  assert.deepEqual(plan.modules, [{ specifier: 'splitsim/models' }]);
+  assert.deepEqual(plan.models.map((m) => `${m.name} ${m.module}`), ['switch.packet splitsim/models', 'host.protocol splitsim/models', 'host.detailed splitsim/models', 'nic.detailed splitsim/models']);
+  assert.equal(dc.system.find('block0/rack0/host0')!.params.net, undefined);
   const pci = plan.links.filter((l) => l.kind === 'pci');
   assert.equal(pci.length, 7);
 });
@@ -89,7 +93,7 @@ test('parsePlan rejects a plan that does not hold together', () => {
     assert.ok(text.some((t) => /is cut but no channel carries it/.test(t)));
     return true;
   });
-  assert.throws(() => parsePlan('{"version": 2}'), /plan version: /);
+  assert.throws(() => parsePlan('{"version": 3}'), /plan version: /);
   assert.throws(() => parsePlan('not json'), /plan: not JSON/);
 });
 
@@ -162,13 +166,13 @@ test('validation collects every problem, each naming its component, link or inst
   );
   assert.deepEqual(problems.sort(), [
     'channel sw↔h2: syncInterval 1us is above the channel\'s lookahead 200ns; lower it to at most 200ns or leave it out (default: the lookahead)',
-    'h1: model "nic.detailed" simulates nic, not host; choose a host model (installed for host: host.protocol, host.detailed, host.fast)',
-    'h2: no model chosen for kind host: no rule applies; add a rule such as models: [{ kind: \'host\', model: \'…\' }] (installed for host: host.protocol, host.detailed, host.fast)',
+    'h1: model "nic.detailed" simulates nic, not host; choose a host model (models for host: host.detailed, host.protocol, host.fast)',
+    "h2: no model chosen for kind host: no rule applies, and rules name kind host, so its default host.protocol is not used; add a rule such as models: [{ kind: 'host', model: '…' }] (models for host: host.detailed, host.protocol, host.fast)",
     'instance srv: is placed on a remote runner without a name; write { kind: \'remote\', runner: \'name\' }',
     'link h0.eth ↔ sw.p0: has zero latency, so it cannot be cut (no lookahead), but the partition puts its ends in h0 and sw; put both ends in one instance or give the link a latency',
     'link h1.eth ↔ sw.p1: is marked noCut but the partition puts its ends in h1 and sw; put both ends in one instance',
     'link src.out ↔ srv.input: model server.fifo (server) has no port "input" (ports: in, out); link one of those or choose another model',
-    'snk: model "sink.fancy" is not installed (1 component uses it; installed: switch.packet, host.protocol, host.detailed, nic.detailed, host.fast, source.poisson, server.fifo, sink.latency); install it or choose another model',
+    `snk: no model module provides model "sink.fancy" (1 component uses it); add the module that exports it to the config's modules, or choose another model (splitsim models lists them)`,
     'src: unknown parameter "burst"; parameters of model source.poisson: rate',
   ].sort());
 });
@@ -190,7 +194,7 @@ test('the same mistake on many components is one line of the message', () => {
   const sys = datacenter().system;
   assert.throws(() => instantiate(sys, { models: [{ kind: 'switch', model: 'switch.fast' }, { kind: 'host', model: 'host.protocol' }] }, options()), (err: PlanError) => {
     assert.equal(err.problems.length, 1);
-    assert.match(err.message, /^the plan has 1 problem:\n {2}- core, block0\/agg, block0\/rack0\/tor and 33 more: model "switch\.fast" is not installed \(36 components use it;/);
+    assert.match(err.message, /^the plan has 1 problem:\n {2}- core, block0\/agg, block0\/rack0\/tor and 33 more: no model module provides model "switch\.fast" \(36 components use it\);/);
     return true;
   });
 });

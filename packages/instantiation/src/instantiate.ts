@@ -1,12 +1,15 @@
 import type { System } from '@splitsim/system';
-import { installedModels, type ModelCatalog } from './catalog.ts';
+import { builtinCatalog } from './builtin-catalog.ts';
+import { systemExtensions, type Catalog } from './catalog.ts';
 import { buildChannels, type SyncChoice } from './channels.ts';
 import { checkModels, checkPorts, chooseModels, type ModelRule } from './models.ts';
 import { single } from './partitions/basic.ts';
 import type { Group, PartitionFn } from './partitions/types.ts';
 import { place, type PlacementChoice } from './placement.ts';
 import { planSchema, type Plan } from './plan.ts';
+import { INSTANCE_NAME } from './plan-io.ts';
 import { PlanError, someOf, type PlanProblem } from './problems.ts';
+import { runSteps } from './steps.ts';
 
 /** How one system is simulated: models, partition, placement, sync. */
 export interface Instantiation {
@@ -25,33 +28,69 @@ export interface InstantiateOptions {
   config: string;
   instantiation: string;
   seed: number;
-  /** The models to choose from; default: every installed model (@splitsim/models). */
-  models?: ModelCatalog;
+  /** The models, kinds, applications and steps to use; default: the built-in model module alone. */
+  catalog?: Catalog;
 }
 
 /**
  * Resolves an instantiation of a system into a validated plan, or throws a PlanError with every
- * problem at once: in the system (kinds, parameters, ports, links), the model choice, the
- * partition, the cut links, the sync intervals and the placement.
+ * problem at once: in the system (kinds, parameters, applications, ports, links), the model
+ * choice, what the steps derive (routes), the partition, the cut links, the sync intervals and
+ * the placement. The system is not changed.
  */
 export function instantiate(system: System, inst: Instantiation, options: InstantiateOptions): Plan {
-  const catalog = options.models ?? installedModels;
-  const resolved = system.resolve();
-  const problems: PlanProblem[] = [...resolved.problems];
+  const catalog = options.catalog ?? builtinCatalog();
+  const problems: PlanProblem[] = [];
+  if (typeof inst !== 'object' || inst === null) {
+    throw new PlanError([{ where: `instantiation ${options.instantiation}`, message: `must return an object such as { models, partition, placement }, got ${inst === null ? 'null' : typeof inst}` }]);
+  }
+  const resolved = system.resolve(systemExtensions(catalog));
+  problems.push(...resolved.problems);
 
-  const chosen = chooseModels(system, inst.models ?? [], catalog, problems);
-  const params = checkModels(system, resolved, chosen, catalog, problems);
-  checkPorts(system, chosen, catalog, problems);
+  const rules = inst.models ?? [];
+  if (!Array.isArray(rules)) problems.push({ where: `instantiation ${options.instantiation}`, message: `models must be an array of rules such as [{ kind: 'host', model: 'host.protocol' }], got ${typeof rules}` });
+  const chosen = chooseModels(system, Array.isArray(rules) ? rules : [], catalog.models, problems);
+  const derived = runSteps(system, resolved.params, chosen, catalog, problems);
+  const withDerived = resolved.params.map((p, id) => {
+    const add = derived.params.get(id);
+    return add ? { ...p, ...add } : p;
+  });
+  const params = checkModels(system, { ...resolved, params: withDerived }, chosen, catalog.models, problems);
+  checkPorts(system, chosen, catalog.models, problems);
 
-  const groups = (inst.partition ?? single)(system, { problem: (where, message) => problems.push({ where, message }) });
+  const groups = partition(system, inst.partition ?? single, options.instantiation, problems);
+  if (groups === null) throw new PlanError(problems);
   const instanceOf = assign(system, groups, problems);
-  const { links, channels } = buildChannels(system, groups, instanceOf, resolved.linkKinds, inst.syncInterval, problems);
+  const { links, channels } = buildChannels(system, groups, instanceOf, resolved.linkKinds, derived.silent, inst.syncInterval, problems);
   const placements = place(groups, inst.placement, problems);
 
   if (problems.length > 0) throw new PlanError(problems);
   const components = system.components.map((c) => ({ id: c.id, path: c.path, kind: c.kind, model: chosen[c.id]!, params: params[c.id]!, instance: instanceOf[c.id]! }));
   const instances = groups.map((g, i) => ({ id: i, name: g.name, components: [...g.components].sort((x, y) => x - y), placement: placements[i]! }));
-  return planSchema.parse({ version: 1, config: options.config, system: system.name, instantiation: options.instantiation, seed: options.seed, components, links, instances, channels });
+  const models = [...new Set(chosen as string[])].map((name) => ({ name, module: catalog.models.get(name)!.module }));
+  const modules = catalog.modules.map((m) => ({ ...m }));
+  return planSchema.parse({ version: 2, config: options.config, system: system.name, instantiation: options.instantiation, seed: options.seed, modules, models, components, links, instances, channels });
+}
+
+/** The partition's groups; null (and a problem) when it throws or returns something else. */
+function partition(system: System, fn: PartitionFn, name: string, problems: PlanProblem[]): Group[] | null {
+  const where = `instantiation ${name}`;
+  if (typeof fn !== 'function') {
+    problems.push({ where, message: `partition must be a function such as manual({ … }) or linear(4), got ${typeof fn}` });
+    return null;
+  }
+  let groups: unknown;
+  try {
+    groups = fn(system, { problem: (w, message) => problems.push({ where: w, message }) });
+  } catch (err) {
+    problems.push({ where, message: `partition failed: ${(err as Error)?.message ?? String(err)}` });
+    return null;
+  }
+  if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'object' || g === null || !Array.isArray((g as Group).components))) {
+    problems.push({ where, message: 'partition must return an array of groups { name, components: [ids] }' });
+    return null;
+  }
+  return groups as Group[];
 }
 
 /** The instance of each component; every component must be in exactly one, names unique. */
@@ -61,6 +100,7 @@ function assign(system: System, groups: readonly Group[], problems: PlanProblem[
   const names = new Set<string>();
   groups.forEach((g, gi) => {
     if (typeof g.name !== 'string' || g.name.length === 0) problems.push({ where: `instance ${gi}`, message: 'has no name; the partition must name every group' });
+    else if (!INSTANCE_NAME.test(g.name)) problems.push({ where: `instance ${JSON.stringify(g.name)}`, message: 'is not a valid instance name: letters, digits, "_", "-", "+" and "." only, since it names files (profile/<name>.jsonl)' });
     else if (names.has(g.name)) problems.push({ where: `instance ${g.name}`, message: 'is named twice; the partition must give each group its own name' });
     names.add(g.name);
     for (const id of g.components) {

@@ -1,6 +1,6 @@
 import type { ZodObject } from 'zod';
 import type { ComponentDecl, ResolvedSystem, System } from '@splitsim/system';
-import { paramProblems } from '@splitsim/system';
+import { closest, paramProblems } from '@splitsim/system';
 import type { ModelCatalog } from './catalog.ts';
 import { declaredNames, globToRegExp } from './glob.ts';
 import { someOf, type PlanProblem } from './problems.ts';
@@ -34,10 +34,35 @@ function rank(seed: number, id: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+const RULE_KEYS = ['kind', 'match', 'where', 'fraction', 'seed', 'model'];
+
+/** A rule's own mistakes: not an object, unknown keys (a typo would make it apply to everything), no model. */
+function ruleProblems(rule: unknown, r: number, problems: PlanProblem[]): boolean {
+  const where = `model rule ${r + 1}`;
+  if (typeof rule !== 'object' || rule === null) {
+    problems.push({ where, message: `must be an object such as { kind: 'host', model: 'host.protocol' }` });
+    return false;
+  }
+  let ok = true;
+  for (const key of Object.keys(rule)) {
+    if (RULE_KEYS.includes(key)) continue;
+    const hint = closest(key, RULE_KEYS);
+    problems.push({ where, message: `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; a rule takes ${RULE_KEYS.join(', ')}` });
+    ok = false;
+  }
+  const m = (rule as ModelRule).model;
+  if (typeof m !== 'string' || m.length === 0) {
+    problems.push({ where, message: 'has no model; add model: \'<name>\' (splitsim models lists them)' });
+    ok = false;
+  }
+  return ok;
+}
+
 /** The model name chosen for each component id, or undefined where none is. */
 export function chooseModels(system: System, rules: readonly ModelRule[], catalog: ModelCatalog, problems: PlanProblem[]): Array<string | undefined> {
   const chosen: Array<string | undefined> = new Array(system.components.length).fill(undefined);
   rules.forEach((rule, r) => {
+    if (!ruleProblems(rule, r, problems)) return;
     const where = `model rule ${r + 1} (${rule.model})`;
     if (rule.fraction !== undefined && !(rule.fraction >= 0 && rule.fraction <= 1)) {
       problems.push({ where, message: `fraction must be between 0 and 1, got ${JSON.stringify(rule.fraction)}` });
@@ -66,19 +91,26 @@ export function chooseModels(system: System, rules: readonly ModelRule[], catalo
     }
     for (const c of candidates) chosen[c.id] = rule.model;
   });
-  // A kind that exactly one model simulates needs no rule; but once rules name a kind, the
-  // components of it they leave out are a mistake to report, not a gap to fill.
-  const ruled = new Set(rules.map((r) => r.kind).filter((k) => k !== undefined));
+  // A kind that exactly one model simulates, or that one model is the default for, needs no
+  // rule; but once rules name a kind, the components of it they leave out are a mistake to
+  // report, not a gap to fill.
+  const ruled = new Set(rules.map((r) => r?.kind).filter((k) => k !== undefined));
   const only = new Map<string, string | undefined>();
   for (const c of system.components) {
     if (chosen[c.id] !== undefined || ruled.has(c.kind)) continue;
-    if (!only.has(c.kind)) {
-      const fits = [...catalog.values()].filter((m) => m.spec.kinds.includes(c.kind));
-      only.set(c.kind, fits.length === 1 ? fits[0]!.spec.model : undefined);
-    }
+    if (!only.has(c.kind)) only.set(c.kind, defaultModel(catalog, c.kind, problems));
     chosen[c.id] = only.get(c.kind);
   }
   return chosen;
+}
+
+/** The one model of a kind, else the one marked default; undefined (the caller reports it) when neither. */
+function defaultModel(catalog: ModelCatalog, kind: string, problems: PlanProblem[]): string | undefined {
+  const fits = [...catalog.values()].filter((m) => m.spec.kinds.includes(kind));
+  if (fits.length === 1) return fits[0]!.spec.model;
+  const defaults = fits.filter((m) => m.spec.default === true);
+  if (defaults.length > 1) problems.push({ where: `kind ${kind}`, message: `models ${defaults.map((m) => m.spec.model).join(' and ')} are both marked default; choose one with a rule such as { kind: '${kind}', model: '…' }` });
+  return defaults.length === 1 ? defaults[0]!.spec.model : undefined;
 }
 
 /**
@@ -112,11 +144,13 @@ export function checkModels(system: System, resolved: ResolvedSystem, chosen: Re
     params.push(out);
   }
   for (const [kind, paths] of unchosen) {
-    problems.push({ where: someOf(paths), message: `no model chosen for kind ${kind}: no rule applies; add a rule such as models: [{ kind: '${kind}', model: '…' }] (${modelsFor(catalog, kind)})` });
+    const fallback = defaultModel(catalog, kind, []);
+    const why = fallback ? `no rule applies, and rules name kind ${kind}, so its default ${fallback} is not used` : 'no rule applies and no model is its default';
+    problems.push({ where: someOf(paths), message: `no model chosen for kind ${kind}: ${why}; add a rule such as models: [{ kind: '${kind}', model: '…' }] (${modelsFor(catalog, kind)})` });
   }
-  const installed = [...catalog.keys()].join(', ') || 'none';
   for (const [model, paths] of missing) {
-    problems.push({ where: someOf(paths), message: `model "${model}" is not installed (${paths.length === 1 ? '1 component uses' : `${paths.length} components use`} it; installed: ${installed}); install it or choose another model` });
+    const hint = closest(model, catalog.keys());
+    problems.push({ where: someOf(paths), message: `no model module provides model "${model}"${hint ? ` (did you mean "${hint}"?)` : ''} (${paths.length === 1 ? '1 component uses' : `${paths.length} components use`} it); add the module that exports it to the config's modules, or choose another model (splitsim models lists them)` });
   }
   return params;
 }
@@ -129,7 +163,7 @@ function append(map: Map<string, string[]>, key: string, value: string): void {
 
 function modelsFor(catalog: ModelCatalog, kind: string): string {
   const names = [...catalog.values()].filter((m) => m.spec.kinds.includes(kind)).map((m) => m.spec.model);
-  return names.length > 0 ? `installed for ${kind}: ${names.join(', ')}` : `no installed model simulates ${kind}`;
+  return names.length > 0 ? `models for ${kind}: ${names.join(', ')}` : `no model simulates ${kind}`;
 }
 
 /** Every port a link joins must be one its component's model declares. */

@@ -1,5 +1,6 @@
 import { formatTime, SplitSimError } from '@splitsim/kernel';
 import { fieldPath } from '@splitsim/system';
+import { BUILTIN_MODULE } from '@splitsim/models';
 import { planSchema, type Plan } from './plan.ts';
 import { PlanError, type PlanProblem } from './problems.ts';
 
@@ -21,12 +22,23 @@ export function parsePlan(input: string | unknown, source = 'plan'): Plan {
       throw new SplitSimError('E_CONFIG', `${source}: not JSON: ${(err as Error).message}`, { file: source });
     }
   }
-  const parsed = planSchema.safeParse(data);
+  const parsed = planSchema.safeParse(upgrade(data));
   if (!parsed.success) throw new PlanError(parsed.error.issues.map((i) => ({ where: `${source} ${fieldPath(i.path) || '(top level)'}`, message: i.message })));
   const problems = checkPlan(parsed.data);
   if (problems.length > 0) throw new PlanError(problems);
   return parsed.data;
 }
+
+/** A version 1 plan (before model modules) used the built-in models alone. */
+function upgrade(data: unknown): unknown {
+  const d = data as { version?: unknown; components?: Array<{ model?: unknown }> } | null;
+  if (typeof d !== 'object' || d === null || d.version !== 1 || !Array.isArray(d.components)) return data;
+  const names = [...new Set(d.components.map((c) => c?.model).filter((m): m is string => typeof m === 'string'))];
+  return { ...d, version: 2, modules: [{ specifier: BUILTIN_MODULE }], models: names.map((name) => ({ name, module: BUILTIN_MODULE })) };
+}
+
+/** An instance name becomes a file name (profile/<name>.jsonl): one plain path segment. */
+export const INSTANCE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
 
 /**
  * The invariants of a resolved plan: ids are positions; every component is in exactly one
@@ -39,6 +51,12 @@ export function checkPlan(plan: Plan): PlanProblem[] {
   const add = (where: string, message: string) => problems.push({ where, message });
   const n = plan.components.length;
   plan.components.forEach((c, i) => c.id !== i && add(c.path, `has id ${c.id} at position ${i}`));
+  const specifiers = new Set(plan.modules.map((m) => m.specifier));
+  const provider = new Map(plan.models.map((m) => [m.name, m.module]));
+  for (const m of plan.models) if (!specifiers.has(m.module)) add(`model ${m.name}`, `comes from module ${m.module}, which the plan's modules do not list`);
+  const unlisted = new Set(plan.components.filter((c) => !provider.has(c.model)).map((c) => c.model));
+  for (const m of unlisted) add(`model ${m}`, 'is used by a component but the plan\'s models do not list it');
+  for (const inst of plan.instances) if (!INSTANCE_NAME.test(inst.name)) add(`instance ${JSON.stringify(inst.name)}`, 'is not a valid instance name: letters, digits, "_", "-", "+" and "." only (it names files)');
   plan.instances.forEach((inst, i) => inst.id !== i && add(`instance ${inst.name}`, `has id ${inst.id} at position ${i}`));
   plan.links.forEach((l, i) => l.id !== i && add(`link ${i}`, `has id ${l.id}`));
   plan.channels.forEach((ch, i) => ch.id !== i && add(`channel ${ch.name}`, `has id ${ch.id} at position ${i}`));

@@ -56,6 +56,12 @@ export const planInstanceSchema = z
   })
   .strict();
 
+/** A model module the plan's instances read: its specifier as the config names it, and where it resolved here (none for the built-in one). */
+export const planModuleSchema = z.object({ specifier: z.string().min(1), url: z.string().min(1).optional() }).strict();
+
+/** A model the plan uses, and the specifier of the module that provides it. */
+export const planModelSchema = z.object({ name: z.string().min(1), module: z.string().min(1) }).strict();
+
 export const planChannelSchema = z
   .object({
     id,
@@ -72,12 +78,15 @@ export const planChannelSchema = z
 
 export const planSchema = z
   .object({
-    version: z.literal(1),
+    version: z.literal(2),
     config: z.string(),
     /** The system's name. */
     system: z.string().optional(),
     instantiation: z.string(),
     seed: z.number().int(),
+    /** Every model module of the run, the built-in one first: instances read them all (applications and steps come from them too). */
+    modules: z.array(planModuleSchema).min(1),
+    models: z.array(planModelSchema),
     components: z.array(planComponentSchema),
     links: z.array(planLinkSchema),
     instances: z.array(planInstanceSchema),
@@ -86,6 +95,8 @@ export const planSchema = z
   .strict();
 
 export type Placement = z.infer<typeof placementSchema>;
+export type PlanModule = z.infer<typeof planModuleSchema>;
+export type PlanModel = z.infer<typeof planModelSchema>;
 export type PlanComponent = z.infer<typeof planComponentSchema>;
 export type PlanLink = z.infer<typeof planLinkSchema>;
 export type PlanInstance = z.infer<typeof planInstanceSchema>;

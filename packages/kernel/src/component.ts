@@ -14,6 +14,16 @@ export interface ComponentSpec<P = unknown> {
   readonly description: string;
   readonly ports: readonly string[];
   readonly params: ZodType<P>;
+  /**
+   * The model a config gets for its kinds when no rule chooses one and several models simulate
+   * them (`host.protocol` for hosts). A kind with one model needs no default.
+   */
+  readonly default?: boolean;
+  /**
+   * What the model is to the instantiation steps of its family, e.g. `['switch']` for the network
+   * step that computes forwarding tables. Free-form words a step documents.
+   */
+  readonly roles?: readonly string[];
 }
 
 /**

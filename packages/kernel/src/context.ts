@@ -147,6 +147,15 @@ export class Context {
     this.engine.queue.push(this.engine.now + Math.round(delay), order, timer, num, ref);
   }
 
+  /**
+   * A named extension the run's model modules provide, e.g. `extension('app', 'tcp-bulk')` for a
+   * host application: how a model finds behaviour that other modules contribute, through the
+   * context like everything else. Undefined when no module provides it.
+   */
+  extension<T = unknown>(family: string, name: string): T | undefined {
+    return this.engine.extension(family, name) as T | undefined;
+  }
+
   /** Ends the whole run after the current event. */
   stop(reason = `stopped by ${this.path}`): void {
     this.engine.stop(reason);

@@ -14,6 +14,8 @@ export interface EngineOptions {
   seed: number;
   /** Where component log lines go; defaults to nowhere. */
   log?: (line: string) => void;
+  /** Extensions the run's model modules provide (see Context.extension); none by default. */
+  extensions?: (family: string, name: string) => unknown;
 }
 
 export interface StopCondition {
@@ -71,6 +73,11 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.logSink = options.log ?? (() => {});
+  }
+
+  /** See Context.extension. */
+  extension(family: string, name: string): unknown {
+    return this.options.extensions?.(family, name);
   }
 
   /** Creates a component of `cls` with a stable global `id` and name `path`. */

@@ -1,6 +1,5 @@
 import { Engine, SplitSimError, type Port } from '@splitsim/kernel';
-import type { Plan } from '@splitsim/instantiation';
-import { registry } from '@splitsim/models';
+import type { Catalog, Plan } from '@splitsim/instantiation';
 
 /** One end of a cut link on this instance: where outbound messages leave, where inbound ones land. */
 export interface CutLinkEnd {
@@ -21,18 +20,21 @@ export interface BuiltInstance {
 }
 
 /**
- * Builds the engine of one instance of a plan: its components, from the model registry, and its
- * local links. Links cut by the partition are returned for the channel layer to attach.
+ * Builds the engine of one instance of a plan: its components, from the catalogue of the plan's
+ * model modules (planCatalog), and its local links. Links cut by the partition are returned for
+ * the channel layer to attach. Models find the applications modules declare through their
+ * context (`ctx.extension('app', type)`).
  */
-export function buildInstance(plan: Plan, instanceId: number, log?: (line: string) => void): BuiltInstance {
-  const engine = new Engine(log ? { seed: plan.seed, log } : { seed: plan.seed });
+export function buildInstance(plan: Plan, instanceId: number, catalog: Catalog, log?: (line: string) => void): BuiltInstance {
+  const extensions = (family: string, name: string) => (family === 'app' ? catalog.apps.get(name)?.spec : undefined);
+  const engine = new Engine(log ? { seed: plan.seed, log, extensions } : { seed: plan.seed, extensions });
   const instance = plan.instances[instanceId];
   if (!instance) throw new SplitSimError('E_CONFIG', `plan has no instance ${instanceId}`);
   const local = new Map<number, ReturnType<Engine['add']>>();
   for (const id of instance.components) {
     const c = plan.components[id]!;
-    const cls = registry.get(c.model);
-    if (!cls) throw new SplitSimError('E_CONFIG', `${c.path}: model "${c.model}" is not installed on this runner`, { component: c.path });
+    const cls = catalog.models.get(c.model)?.cls;
+    if (!cls) throw new SplitSimError('E_CONFIG', `${c.path}: no model module of this runner provides model "${c.model}"`, { component: c.path });
     const params = cls.spec.params.parse(c.params);
     local.set(id, engine.add(cls, c.id, c.path, params));
   }

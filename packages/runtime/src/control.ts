@@ -51,7 +51,7 @@ export type ChannelSpec =
   | { channel: number; transport: 'ring'; out: SharedArrayBuffer; in: SharedArrayBuffer; peerControl: SharedArrayBuffer }
   | { channel: number; transport: 'socket'; path: string; listen: boolean };
 
-/** Everything an instance needs to build itself: plans are data, models come from the registry. */
+/** Everything an instance needs to build itself: plans are data, models come from the modules the plan names. */
 export interface InstanceSpec {
   plan: Plan;
   instance: number;

@@ -1,7 +1,7 @@
 /**
  * Entry point of one instance, in a worker thread (workerData holds its spec) or a child process
- * (the spec comes as the first IPC message). It rebuilds its share of the plan from the model
- * registry, wires its channel ends, reports ready, connects on command, runs on command, and
+ * (the spec comes as the first IPC message). It rebuilds its share of the plan from the plan's
+ * model modules, read from its own installation, wires its channel ends, reports ready, connects on command, runs on command, and
  * reports metrics or its failure. Nothing here depends on which of the two it runs in, beyond
  * how reports go up and commands come down.
  */
@@ -10,6 +10,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Synchronizer, wallNs } from '@splitsim/channels';
 import { SimulationError, SplitSimError } from '@splitsim/kernel';
 import { buildInstance } from './build-instance.ts';
+import { planCatalog } from './modules.ts';
 import { ControlBlock, createControl, type Command, type Failure, type InstanceSpec, type Report } from './control.ts';
 import { InstanceLoop, type LoopEnd } from './instance-loop.ts';
 import { ProfileCosts } from './profile-costs.ts';
@@ -55,7 +56,7 @@ async function main(spec: InstanceSpec, control: ControlBlock): Promise<void> {
   let profile: ProfileLog | null = null;
   let loop: InstanceLoop | null = null;
   try {
-    const { engine, cut } = buildInstance(spec.plan, spec.instance, (line) => log.push(line));
+    const { engine, cut } = buildInstance(spec.plan, spec.instance, await planCatalog(spec.plan), (line) => log.push(line));
     channels = new InstanceChannels(spec.plan, spec.instance, engine, cut, spec.channels, {
       whileFull: () => loop!.whileFull(),
       onInput: () => control.bell.ring(),

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { parseTime, SplitSimError, studentTQuantile, type ComponentMetrics } from '@splitsim/kernel';
-import { instantiate, type Config, type Figure } from '@splitsim/instantiation';
+import { instantiate, type Figure } from '@splitsim/instantiation';
+import { loadConfig } from './config-file.ts';
 import { runSequential } from './run-sequential.ts';
 
 /**
@@ -33,29 +33,16 @@ export interface ReplicationResult {
   metrics?: ComponentMetrics[];
 }
 
-/** Loads a config module and resolves its parameters, as `splitsim run` does. */
-export async function loadConfigFile(file: string, overrides: Record<string, unknown>): Promise<{ config: Config; params: Record<string, unknown> }> {
-  const mod = (await import(pathToFileURL(file).href)) as { default?: Config };
-  const config = mod.default;
-  if (!config || typeof config.system !== 'function') throw new SplitSimError('E_CONFIG', `${file}: the default export must be defineConfig({...})`, { file });
-  const parsed = config.params.safeParse(overrides);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - parameter ${i.path.join('.') || '(all)'}: ${i.message}`);
-    throw new SplitSimError('E_PARAMS', `${file}: bad parameters:\n${lines.join('\n')}`, { file });
-  }
-  return { config, params: parsed.data as Record<string, unknown> };
-}
-
 /** One replication: the task a pool worker runs (also callable in-process). */
 export async function runReplication(task: ReplicationTask): Promise<ReplicationResult> {
-  const { config, params } = await loadConfigFile(task.file, task.overrides);
+  const { config, params, catalog } = await loadConfig(task.file, task.overrides);
   const instName = task.inst ?? config.defaultInstantiation;
   const build = config.instantiations[instName];
   if (!build) throw new SplitSimError('E_CONFIG', `${task.file}: no instantiation "${instName}" (available: ${Object.keys(config.instantiations).join(', ')})`);
   const system = config.system(params);
-  const plan = instantiate(system, build(system, params), { config: config.name, instantiation: instName, seed: task.seed });
+  const plan = instantiate(system, build(system, params), { config: config.name, instantiation: instName, seed: task.seed, catalog });
   const untilText = task.until ?? config.run?.until;
-  const options: Parameters<typeof runSequential>[1] = {};
+  const options: Parameters<typeof runSequential>[1] = { catalog };
   if (untilText !== undefined) options.until = parseTime(untilText, '--until');
   if (task.maxEvents !== undefined) options.maxEvents = task.maxEvents;
   const { result, metrics, wallSeconds } = runSequential(plan, options);

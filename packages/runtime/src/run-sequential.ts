@@ -1,5 +1,6 @@
 import type { ComponentMetrics, RunResult, StopReason } from '@splitsim/kernel';
-import type { Plan } from '@splitsim/instantiation';
+import { builtinCatalog, type Catalog, type Plan } from '@splitsim/instantiation';
+import { SplitSimError } from '@splitsim/kernel';
 import { buildInstance } from './build-instance.ts';
 
 export interface SequentialResult {
@@ -9,6 +10,8 @@ export interface SequentialResult {
 }
 
 export interface SequentialOptions {
+  /** The plan's models (planCatalog); default: the built-in module, for plans that use nothing else. */
+  catalog?: Catalog;
   until?: number;
   maxEvents?: number;
   log?: (line: string) => void;
@@ -27,7 +30,8 @@ export function runSequential(plan: Plan, options: SequentialOptions = {}): Sequ
     links: plan.links.map((l) => ({ ...l, channel: null })),
     channels: [],
   };
-  const { engine } = buildInstance(whole, 0, options.log);
+  const catalog = options.catalog ?? builtinOnly(plan);
+  const { engine } = buildInstance(whole, 0, catalog, options.log);
   const until = options.until ?? Infinity;
   const limit = until === Infinity ? Infinity : until + 1;
   const maxEvents = options.maxEvents ?? Infinity;
@@ -58,4 +62,10 @@ export function runSequential(plan: Plan, options: SequentialOptions = {}): Sequ
   const message = engine.stopMessage;
   if (message !== null) result.message = message;
   return { result, metrics: engine.metrics(), wallSeconds };
+}
+
+function builtinOnly(plan: Plan): Catalog {
+  const own = plan.modules.filter((m) => m.url !== undefined).map((m) => m.specifier);
+  if (own.length > 0) throw new SplitSimError('E_CONFIG', `plan of ${plan.config} uses model modules (${own.join(', ')}); pass their catalogue: runSequential(plan, { catalog: await planCatalog(plan) })`);
+  return builtinCatalog();
 }

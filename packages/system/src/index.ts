@@ -1,7 +1,7 @@
 /** @splitsim/system: the system-configuration API (the "what"). */
 export { System, ComponentHandle, type ComponentDecl, type LinkDecl, type LinkOptions, type PortRef, type SystemOptions } from './system.ts';
-export { appSchema, type App, type AppInput } from './kinds/apps.ts';
-export type { ResolvedSystem } from './resolve.ts';
+export { appList, type AppDecl, type AppPeer, type AppEndpoint, type AppData } from './kinds/apps.ts';
+export type { ResolvedSystem, SystemExtensions } from './resolve.ts';
 export { type Problem, paramProblems, fieldPath, closest } from './problems.ts';
 export { defineKind, type KindSpec, type LinkKind } from './kinds/kind.ts';
 export { builtinKinds } from './kinds/index.ts';
@@ -14,3 +14,4 @@ export { datacenter, hostPath, type DatacenterOptions, type Datacenter, type Hos
 export type { HostChoices } from './topologies/attach.ts';
 export { fatTree, type FatTreeOptions, type FatTree, type FatTreeSlot } from './topologies/fat-tree.ts';
 export { leafSpine, type LeafSpineOptions, type LeafSpine, type LeafSpineSlot } from './topologies/leaf-spine.ts';
+export { defineStep, type StepSpec, type StepInput, type StepResult, type StepComponent, type StepLink, type Silence } from './step.ts';

@@ -1,5 +1,5 @@
 import type { ZodObject } from 'zod';
-import type { App } from './kinds/apps.ts';
+import type { AppData, AppDecl } from './kinds/apps.ts';
 import type { KindSpec, LinkKind } from './kinds/kind.ts';
 import { closest, paramProblems, type Problem } from './problems.ts';
 import type { System } from './system.ts';
@@ -37,19 +37,30 @@ function knownKeys(spec: KindSpec): string[] | undefined {
   return shape ? Object.keys(shape) : undefined;
 }
 
+/**
+ * What the run's model modules add to what a system can hold: more component kinds, and the host
+ * applications there are. Without `apps`, host applications are left unchecked.
+ */
+export interface SystemExtensions {
+  kinds?: Iterable<KindSpec>;
+  apps?: ReadonlyMap<string, AppDecl>;
+}
+
 /** Checks every component and link of a system; see System.resolve(). */
-export function resolveSystem(system: System, declared: readonly Problem[]): ResolvedSystem {
+export function resolveSystem(system: System, declared: readonly Problem[], ext: SystemExtensions = {}): ResolvedSystem {
   const problems: Problem[] = [...declared];
   const params: Record<string, unknown>[] = [];
   const invalid = new Set<number>();
+  const kinds = new Map(system.kinds);
+  for (const k of ext.kinds ?? []) if (!kinds.has(k.kind)) kinds.set(k.kind, k);
 
   for (const c of system.components) {
-    const spec = system.kinds.get(c.kind);
+    const spec = kinds.get(c.kind);
     const bad = pathProblem(c.path);
     if (bad) problems.push({ where: c.path, message: bad });
     if (!spec) {
-      const hint = closest(c.kind, system.kinds.keys());
-      problems.push({ where: c.path, message: `unknown kind "${c.kind}"${hint ? ` (did you mean "${hint}"?)` : ''}; kinds: ${[...system.kinds.keys()].join(', ')}` });
+      const hint = closest(c.kind, kinds.keys());
+      problems.push({ where: c.path, message: `unknown kind "${c.kind}"${hint ? ` (did you mean "${hint}"?)` : ''}; kinds: ${[...kinds.keys()].join(', ')}` });
       invalid.add(c.id);
       params.push(isRecord(c.params) ? c.params : {});
       continue;
@@ -72,8 +83,8 @@ export function resolveSystem(system: System, declared: readonly Problem[]): Res
   }
 
   assignAddresses(system, params, invalid, problems);
-  checkApps(system, params, invalid, problems);
-  const linkKinds = checkLinks(system, params, invalid, problems);
+  if (ext.apps) checkApps(system, kinds, ext.apps, params, invalid, problems);
+  const linkKinds = checkLinks(system, kinds, params, invalid, problems);
   return { params, invalid, linkKinds, problems };
 }
 
@@ -102,41 +113,66 @@ function assignAddresses(system: System, params: Record<string, unknown>[], inva
   }
 }
 
-/** The app a peer must run to answer each kind of sender. */
-const ANSWER: Partial<Record<App['type'], App['type']>> = {
-  'udp-cbr': 'udp-sink',
-  'udp-poisson': 'udp-sink',
-  'tcp-bulk': 'tcp-sink',
-  'rpc-client': 'rpc-server',
-};
-
-/** Every app that talks to another host names a host that runs the matching receiver. */
-function checkApps(system: System, params: Record<string, unknown>[], invalid: ReadonlySet<number>, problems: Problem[]): void {
+/**
+ * Each application of a host that runs them is checked by its type's own schema (units parsed,
+ * defaults filled), and every application that talks to another host names a host that listens
+ * on that protocol and port.
+ */
+function checkApps(system: System, kinds: ReadonlyMap<string, KindSpec>, apps: ReadonlyMap<string, AppDecl>, params: Record<string, unknown>[], invalid: Set<number>, problems: Problem[]): void {
+  const runs = (c: { id: number; kind: string }) => kinds.get(c.kind)?.apps === true && !invalid.has(c.id);
   for (const c of system.components) {
-    if (c.kind !== 'host' || invalid.has(c.id)) continue;
-    const apps = params[c.id]!.apps as App[];
-    apps.forEach((app, i) => {
-      const answer = ANSWER[app.type];
-      if (!answer) return;
-      const target = app.type === 'rpc-client' ? app.server : (app as { dst: string }).dst;
-      const field = app.type === 'rpc-client' ? 'server' : 'dst';
-      const peer = system.find(target);
-      if (!peer || peer.kind !== 'host') {
-        problems.push({ where: c.path, message: `apps[${i}].${field}: no host "${target}"; name a host by its path` });
+    if (!runs(c)) continue;
+    const list = params[c.id]!.apps as AppData[];
+    let ok = true;
+    const parsed = list.map((app, i) => {
+      const decl = apps.get(app.type);
+      if (!decl) {
+        const hint = closest(app.type, apps.keys());
+        problems.push({ where: c.path, message: `apps[${i}]: unknown application type "${app.type}"${hint ? ` (did you mean "${hint}"?)` : ''}; types: ${[...apps.keys()].join(', ')}` });
+        ok = false;
+        return app;
+      }
+      const { type, ...rest } = app;
+      const r = decl.params.safeParse(rest);
+      if (r.success) return { type, ...(r.data as Record<string, unknown>) };
+      const shape = (decl.params as ZodObject).shape;
+      for (const p of paramProblems(c.path, r.error.issues, `application ${type}`, shape ? Object.keys(shape) : undefined)) {
+        problems.push({ where: p.where, message: `apps[${i}] (${type}): ${p.message}` });
+      }
+      ok = false;
+      return app;
+    });
+    if (ok) params[c.id] = { ...params[c.id], apps: parsed };
+    else invalid.add(c.id);
+  }
+  for (const c of system.components) {
+    if (!runs(c)) continue;
+    (params[c.id]!.apps as AppData[]).forEach((app, i) => {
+      const to = apps.get(app.type)!.talksTo?.(app);
+      if (!to) return;
+      const peer = system.find(to.host);
+      if (!peer || !kinds.get(peer.kind)?.apps) {
+        problems.push({ where: c.path, message: `apps[${i}].${to.field}: no host "${to.host}"; name a host by its path` });
         return;
       }
       if (peer.id === c.id) {
-        problems.push({ where: c.path, message: `apps[${i}].${field}: a host cannot send to itself; name another host` });
+        problems.push({ where: c.path, message: `apps[${i}].${to.field}: a host cannot send to itself; name another host` });
         return;
       }
       if (invalid.has(peer.id)) return;
-      const listens = (params[peer.id]!.apps as App[]).some((p) => p.type === answer && p.port === app.port);
-      if (!listens) problems.push({ where: c.path, message: `apps[${i}] (${app.type}) sends to ${target} port ${app.port}, which runs no ${answer} on that port; add { type: '${answer}', port: ${app.port} } to its apps` });
+      const listens = (params[peer.id]!.apps as AppData[]).some((p) => {
+        const at = apps.get(p.type)?.listens?.(p);
+        return at !== undefined && at.protocol === to.protocol && at.port === to.port;
+      });
+      if (!listens) {
+        const hint = to.listener ? `; add { type: '${to.listener}', port: ${to.port} } to its apps` : '';
+        problems.push({ where: c.path, message: `apps[${i}] (${app.type}) sends to ${to.host} ${to.protocol.toUpperCase()} port ${to.port}, where nothing listens${hint}` });
+      }
     });
   }
 }
 
-function checkLinks(system: System, params: Record<string, unknown>[], invalid: ReadonlySet<number>, problems: Problem[]): Array<LinkKind | undefined> {
+function checkLinks(system: System, kinds: ReadonlyMap<string, KindSpec>, params: Record<string, unknown>[], invalid: ReadonlySet<number>, problems: Problem[]): Array<LinkKind | undefined> {
   const usedBy = new Map<string, number>();
   return system.links.map((l) => {
     if (system.isUnreadable(l.id) || l.a.component < 0 || l.b.component < 0) return undefined;
@@ -152,7 +188,7 @@ function checkLinks(system: System, params: Record<string, unknown>[], invalid: 
       if (other !== undefined) problems.push({ where, message: `port ${key} is already joined by link ${system.linkName(system.links[other]!)}; a port takes one link` });
       else usedBy.set(key, l.id);
       const c = system.components[end.component]!;
-      const spec = system.kinds.get(c.kind);
+      const spec = kinds.get(c.kind);
       if (!spec?.ports || invalid.has(c.id)) continue;
       const kind = spec.ports.linkKind(end.port, params[c.id]!);
       if (kind === undefined) problems.push({ where, message: `${c.path} (${c.kind}) has no port "${end.port}" (ports: ${spec.ports.list(params[c.id]!)}); link one of those` });

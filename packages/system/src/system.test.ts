@@ -1,9 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { defineKind, hostParams, nicParams, switchParams, System } from '@splitsim/system';
+import { defineKind, hostParams, nicParams, switchParams, System, type AppDecl } from '@splitsim/system';
 
-const messages = (s: System) => s.resolve().problems.map((p) => `${p.where}: ${p.message}`);
+/** Two applications as a model module would declare them (without their behaviour): a TCP sender and its receiver. */
+const port = z.number().int().nonnegative();
+const APPS = new Map<string, AppDecl>([
+  ['tcp-bulk', { type: 'tcp-bulk', description: 'sends', params: z.object({ dst: z.string(), port: port.default(5001) }).strict(), talksTo: (a) => ({ host: a.dst, field: 'dst', protocol: 'tcp', port: a.port, answered: true, listener: 'tcp-sink' }) }],
+  ['tcp-sink', { type: 'tcp-sink', description: 'receives', params: z.object({ port: port.default(5001) }).strict(), listens: (a) => ({ protocol: 'tcp', port: a.port }) }],
+]);
+
+const messages = (s: System) => s.resolve({ apps: APPS }).problems.map((p) => `${p.where}: ${p.message}`);
 
 test('ids follow declaration order and paths find components', () => {
   const s = new System('t');
@@ -46,11 +53,11 @@ test('parameter mistakes are collected with the path, the field and a hint', () 
   s.add('host', 'c', { apps: [{ type: 'tcp-blk', dst: 'a' }] });
   const m = messages(s);
   assert.equal(m.length, 5);
-  assert.match(m[0]!, /^a: unknown parameter "coress" \(did you mean "cores"\?\); parameters of kind host: cores, clock, memory, ip, apps$/);
+  assert.match(m[0]!, /^a: unknown parameter "coress" \(did you mean "cores"\?\); parameters of kind host: cores, clock, memory, ip, apps, tcp$/);
   assert.match(m[1]!, /^b: clock: cannot read "3 GHZ" as a frequency; write a number and a unit, e\.g\. "3GHz"/);
   assert.match(m[2]!, /^sw: ecnThreshold: is in bytes but buffer is in packets/);
   assert.equal(m[3], 'sw2: ports: is required (number)');
-  assert.match(m[4]!, /^c: apps\[0\]\.type: must be one of "udp-sink", /);
+  assert.equal(m[4], 'c: apps[0]: unknown application type "tcp-blk" (did you mean "tcp-bulk"?); types: tcp-bulk, tcp-sink');
 });
 
 test('declaring never throws: duplicate paths, unknown kinds and bad link options are problems', () => {
@@ -84,17 +91,22 @@ test('hosts without an ip get one in id order, skipping explicit ones; duplicate
   assert.match(r.problems[1]!.message, /ip 10\.0\.0\.1 is already the address of b/);
 });
 
-test('apps must name hosts that run the matching receiver', () => {
+test('apps are checked by their own schemas and must name hosts that listen where they send', () => {
   const s = new System('t');
-  s.add('host', 'a', { apps: [{ type: 'tcp-bulk', dst: 'b' }, { type: 'rpc-client', server: 'c' }, { type: 'udp-cbr', dst: 'nowhere', rate: '1Gbps' }, { type: 'tcp-bulk', dst: 'a' }] });
+  s.add('host', 'a', { apps: [{ type: 'tcp-bulk', dst: 'b' }, { type: 'tcp-bulk', dst: 'c', port: 80 }, { type: 'tcp-bulk', dst: 'nowhere' }, { type: 'tcp-bulk', dst: 'a' }] });
   s.add('host', 'b', { apps: [{ type: 'tcp-sink', port: 80 }] });
-  s.add('host', 'c', { apps: [{ type: 'rpc-server' }] });
+  s.add('host', 'c', { apps: [{ type: 'tcp-sink', port: 80 }] });
+  s.add('host', 'd', { apps: [{ type: 'tcp-sink', prot: 80 }] });
   const m = messages(s);
   assert.deepEqual(m, [
-    "a: apps[0] (tcp-bulk) sends to b port 5001, which runs no tcp-sink on that port; add { type: 'tcp-sink', port: 5001 } to its apps",
+    'd: apps[0] (tcp-sink): unknown parameter "prot" (did you mean "port"?); parameters of application tcp-sink: port',
+    "a: apps[0] (tcp-bulk) sends to b TCP port 5001, where nothing listens; add { type: 'tcp-sink', port: 5001 } to its apps",
     'a: apps[2].dst: no host "nowhere"; name a host by its path',
     'a: apps[3].dst: a host cannot send to itself; name another host',
   ]);
+  // Checked applications carry their defaults; without declarations they are left as given.
+  assert.deepEqual(s.resolve({ apps: APPS }).params[1]!.apps, [{ type: 'tcp-sink', port: 80 }]);
+  assert.deepEqual(s.resolve().params[0]!.apps, [{ type: 'tcp-bulk', dst: 'b' }, { type: 'tcp-bulk', dst: 'c', port: 80 }, { type: 'tcp-bulk', dst: 'nowhere' }, { type: 'tcp-bulk', dst: 'a' }]);
 });
 
 test('links: ports the kind lacks, ports joined twice, and link kinds the ports imply', () => {

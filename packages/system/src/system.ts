@@ -3,7 +3,7 @@ import { units } from '@splitsim/kernel';
 import { builtinKinds } from './kinds/index.ts';
 import type { KindSpec, LinkKind } from './kinds/kind.ts';
 import { paramProblems, type Problem } from './problems.ts';
-import { resolveSystem, type ResolvedSystem } from './resolve.ts';
+import { resolveSystem, type ResolvedSystem, type SystemExtensions } from './resolve.ts';
 
 /** A port of a declared component: what a link joins. */
 export interface PortRef {
@@ -43,11 +43,6 @@ export interface LinkDecl {
   readonly noCut: boolean;
   /** As given in the options; `system.resolve().linkKinds` has the kind the ports imply. */
   readonly kind?: LinkKind;
-  /**
-   * Ends that never send on this link, where an analysis of the traffic proved it (the network
-   * models' routeNetwork does): the runtime then asks no promises of them when the link is cut.
-   */
-  readonly silent?: 'a' | 'b' | 'both';
 }
 
 const linkOptions = z
@@ -79,7 +74,11 @@ export class ComponentHandle {
 }
 
 export interface SystemOptions {
-  /** Kinds beyond the built-in ones (host, nic, switch, source, server, load-balancer, client, sink, phold). */
+  /**
+   * Kinds beyond the built-in ones (host, nic, switch, source, server, load-balancer, client,
+   * sink, phold). Kinds that a config's model modules declare need not be listed: the plan adds
+   * them when it resolves the system.
+   */
   kinds?: Iterable<KindSpec>;
 }
 
@@ -166,12 +165,13 @@ export class System {
   }
 
   /**
-   * Parameters with units parsed and defaults filled (IP addresses assigned), the kind of every
-   * link, and every problem in the system. Computed afresh on each call: params objects may have
-   * been filled in after they were declared (routing tables, for one).
+   * Parameters with units parsed and defaults filled (IP addresses assigned, host applications
+   * checked against the ones `extensions` declares), the kind of every link, and every problem
+   * in the system. Computed afresh on each call: params objects may have been filled in after
+   * they were declared.
    */
-  resolve(): ResolvedSystem {
-    return resolveSystem(this, this.declared);
+  resolve(extensions?: SystemExtensions): ResolvedSystem {
+    return resolveSystem(this, this.declared, extensions);
   }
 
   private isPortRef(ref: unknown): ref is PortRef {

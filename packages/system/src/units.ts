@@ -49,19 +49,22 @@ export function parseSize(input: string | number, what?: string): number {
 }
 
 /** zod transform from a parser that throws SplitSimError, so each failure becomes one issue. */
-function unit(parse: (v: string | number) => number) {
-  return z.union([z.string(), z.number()]).transform((v, ctx) => {
-    try {
-      return parse(v);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      return z.NEVER;
-    }
-  });
+function unit(parse: (v: string | number) => number, name: string) {
+  return z
+    .union([z.string(), z.number()])
+    .transform((v, ctx) => {
+      try {
+        return parse(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    })
+    .meta({ unit: name });
 }
 
-export const frequency = () => unit((v) => parseFrequency(v));
-export const size = () => unit((v) => parseSize(v));
+export const frequency = () => unit((v) => parseFrequency(v), 'frequency');
+export const size = () => unit((v) => parseSize(v), 'size');
 
 /** A queue capacity: a count of packets or a number of bytes. */
 export interface Capacity {
@@ -97,4 +100,4 @@ export const capacity = () =>
       ctx.addIssue({ code: 'custom', message: `${(err as Error).message}, or a packet count such as "100packets"` });
       return z.NEVER;
     }
-  });
+  }).meta({ unit: 'capacity' });

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crK, instantiate } from '@splitsim/instantiation';
-import { datacenter } from '@splitsim/system';
-import { NETWORK_MODELS, networkRules, standIns } from '../../../../test/support/stand-ins.ts';
+import { datacenter, hostPath } from '@splitsim/system';
+import { networkRules } from '../../../../test/support/stand-ins.ts';
 import { describePlan, planCommand } from './plan.ts';
 
 test('the text summary: instances with counts by kind and placement, channels, totals', () => {
-  const system = datacenter({ blocks: 2, racksPerBlock: 3, hostsPerRack: 4 }).system;
-  const plan = instantiate(system, { models: networkRules(), partition: crK(3), placement: (i) => (i.index === 2 ? { kind: 'remote', runner: 'far' } : 'thread') }, { config: 'dc', instantiation: 'cr3', seed: 1, models: standIns(NETWORK_MODELS) });
+  // Every host sends to one in the other half: traffic crosses both channels both ways.
+  const system = datacenter({ blocks: 2, racksPerBlock: 3, hostsPerRack: 4, host: (s) => ({ apps: [{ type: 'tcp-sink' }, { type: 'tcp-bulk', dst: hostPath(1 - s.block, s.rack, s.host) }] }) }).system;
+  const plan = instantiate(system, { models: networkRules(), partition: crK(3), placement: (i) => (i.index === 2 ? { kind: 'remote', runner: 'far' } : 'thread') }, { config: 'dc', instantiation: 'cr3', seed: 1 });
   assert.equal(
     describePlan(plan),
     `dc/cr3: 33 components in 3 instances, 2 channels

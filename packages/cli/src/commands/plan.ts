@@ -30,7 +30,7 @@ export function registerPlan(program: Command): void {
 
 export async function planCommand(file: string, flags: PlanFlags): Promise<void> {
   if (flags.json && flags.dot) throw new SplitSimError('E_CONFIG', '--json and --dot: choose one', { field: '--dot' });
-  const { config, params } = await loadConfig(file, parseOverrides(flags.set));
+  const { config, params, catalog } = await loadConfig(file, parseOverrides(flags.set));
   const system = config.system(params);
   if (flags.list) {
     process.stdout.write(listInstantiations(config, system, params));
@@ -40,7 +40,7 @@ export async function planCommand(file: string, flags: PlanFlags): Promise<void>
   const build = config.instantiations[name];
   if (!build) throw new SplitSimError('E_CONFIG', `${file}: no instantiation "${name}" (available: ${Object.keys(config.instantiations).join(', ')})`, { file });
   const inst = flags.partitionFile ? applyPartitionFile(build(system, params), flags.partitionFile, config.name) : build(system, params);
-  const plan = instantiate(system, inst, { config: config.name, instantiation: name, seed: flags.seed ?? config.run?.seed ?? 1 });
+  const plan = instantiate(system, inst, { config: config.name, instantiation: name, seed: flags.seed ?? config.run?.seed ?? 1, catalog });
   if (flags.json) process.stdout.write(`${JSON.stringify(plan)}\n`);
   else if (flags.dot) process.stdout.write(planToDot(plan));
   else process.stdout.write(describePlan(plan));

@@ -60,7 +60,7 @@ function profileInterval(flag: string | boolean | undefined): number {
 export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   // --replications: independent seeds on a worker pool (commands/sweep.ts), not one run.
   if (flags.replications !== undefined && flags.replications > 1) return (await import('./sweep.ts')).replicationsCommand(file, flags);
-  const { config, params } = await loadConfig(file, parseOverrides(flags.set));
+  const { config, params, catalog } = await loadConfig(file, parseOverrides(flags.set));
   const instName = flags.inst ?? config.defaultInstantiation;
   const build = config.instantiations[instName];
   if (!build) {
@@ -72,7 +72,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const profileNs = profileInterval(flags.profile);
   const system = config.system(params);
   const inst = flags.partitionFile ? applyPartitionFile(build(system, params), flags.partitionFile, config.name) : build(system, params);
-  let plan: Plan = instantiate(system, inst, { config: config.name, instantiation: instName, seed });
+  let plan: Plan = instantiate(system, inst, { config: config.name, instantiation: instName, seed, catalog });
   if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => ({ ...i, placement: { kind: flags.placement! } })) };
   const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0;
   if (parallel && flags.maxEvents !== undefined) {
@@ -88,7 +88,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   let failure: string | null = null;
   if (!parallel) {
     const log: string[] = [];
-    const seqOptions: Parameters<typeof runSequential>[1] = { log: (line) => log.push(line), progress };
+    const seqOptions: Parameters<typeof runSequential>[1] = { log: (line) => log.push(line), progress, catalog };
     if (until !== undefined) seqOptions.until = until;
     if (flags.maxEvents !== undefined) seqOptions.maxEvents = flags.maxEvents;
     const t0 = performance.now();

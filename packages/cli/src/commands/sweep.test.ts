@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { progressLine } from './sweep.ts';
 
 const root = new URL('../../../../', import.meta.url).pathname;
-const splitsim = (...args: string[]) => spawnSync(process.execPath, [join(root, 'packages/cli/bin/splitsim.js'), ...args], { cwd: root, encoding: 'utf8' });
+const splitsim = (...args: string[]) => spawnSync(process.execPath, [join(root, 'packages/splitsim/bin/splitsim.js'), ...args], { cwd: root, encoding: 'utf8' });
 
 test('progress line: runs done, elapsed, time left', () => {
   assert.equal(progressLine({ done: 3, total: 12, elapsedSeconds: 6, leftSeconds: 18 }, 12), '[###.........] 3/12 runs, 6.0 s, ~18 s left');

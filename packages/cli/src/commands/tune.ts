@@ -57,7 +57,7 @@ export async function tuneCommand(file: string, flags: TuneFlags): Promise<void>
     if (err instanceof ProfileError) throw new SplitSimError('E_CONFIG', `--machine ${err.message}`, { file: flags.machine });
     throw err;
   }
-  const { config, params } = await loadConfig(file, parseOverrides(flags.set));
+  const { config, params, catalog } = await loadConfig(file, parseOverrides(flags.set));
   const instName = flags.inst ?? config.defaultInstantiation;
   const build = config.instantiations[instName];
   if (!build) throw new SplitSimError('E_CONFIG', `${file}: no instantiation "${instName}" (available: ${Object.keys(config.instantiations).join(', ')})`, { file });
@@ -69,7 +69,7 @@ export async function tuneCommand(file: string, flags: TuneFlags): Promise<void>
   const cores = flags.cores ?? availableParallelism();
   say(`tune ${config.name} from ${instName}: trials of ${untilText} simulated, budget ${flags.budget}, cost model for ${cores} core(s) (${machine.source}), writing ${out}`);
   const result = await tune({
-    config, params, base: build(system, params), instName, seed: flags.seed ?? config.run?.seed ?? 1, until: parseTime(untilText, '--until'), budgetMs, cores, machine, out, profileNs: profileMs * 1e6, progress: say,
+    config, params, base: build(system, params), instName, seed: flags.seed ?? config.run?.seed ?? 1, until: parseTime(untilText, '--until'), budgetMs, cores, machine, out, profileNs: profileMs * 1e6, progress: say, catalog,
   });
   if (flags.json) {
     process.stdout.write(JSON.stringify({ out, best: result.best, bestFile: result.bestFile, elapsedSeconds: result.elapsedSeconds, rows: result.rows }) + '\n');

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toSeconds } from '@splitsim/kernel';
-import type { Config, Instantiation } from '@splitsim/instantiation';
+import type { Catalog, Config, Instantiation } from '@splitsim/instantiation';
 import { currentCandidate, fileOf, partitionFileText, predict, type Candidate, type Machine, type PartitionFileDoc, type RunCosts } from '@splitsim/profiler';
 import { candidateKey, proposeCandidates, type Proposed } from './candidates.ts';
 import { runTrial, type TrialResult } from './trial.ts';
@@ -37,6 +37,8 @@ export interface TuneOptions {
   /** How many of the best are run again when nothing new is worth trying. Default 3. */
   confirm?: number;
   progress?: (line: string) => void;
+  /** The models the config's modules provide (default: the built-in ones). */
+  catalog?: Catalog;
 }
 
 export interface TuneRow {
@@ -89,7 +91,7 @@ export async function tune(o: TuneOptions): Promise<TuneResult> {
     const id = `t${String(++trialNo).padStart(2, '0')}`;
     const dir = join(o.out, `${id}-${row.name.replace(/[^\w.+-]/g, '_')}`);
     say(`[${elapsed().toFixed(0).padStart(4)} s / ${(o.budgetMs / 1000).toFixed(0)} s] ${id} ${row.name}: ${row.instances} instance(s), ${row.placement}${row.predicted !== null ? `, predicted ${fmt(row.predicted)}` : ''} …`);
-    const r = await runTrial({ config: o.config, params: o.params, base: o.base, instName: o.instName, seed: o.seed, until: o.until, profileNs: o.profileNs, dir, signal: budgetSignal }, candidate);
+    const r = await runTrial({ config: o.config, params: o.params, base: o.base, instName: o.instName, seed: o.seed, until: o.until, profileNs: o.profileNs, dir, signal: budgetSignal, ...(o.catalog ? { catalog: o.catalog } : {}) }, candidate);
     row.dirs.push(dir);
     if (r.measured !== null) row.measured.push(r.measured);
     row.median = median(row.measured);

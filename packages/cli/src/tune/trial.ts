@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toSeconds } from '@splitsim/kernel';
-import { instantiate, type Config, type Instantiation, type Plan } from '@splitsim/instantiation';
+import { instantiate, type Catalog, type Config, type Instantiation, type Plan } from '@splitsim/instantiation';
 import { measureCosts, type Candidate, type RunCosts } from '@splitsim/profiler';
 import { runParallel, writeRunDirectory } from '@splitsim/runtime';
 
@@ -22,6 +22,8 @@ export interface TrialSpec {
   profileNs: number;
   dir: string;
   signal?: AbortSignal;
+  /** The models the config's modules provide (default: the built-in ones). */
+  catalog?: Catalog;
 }
 
 export interface TrialResult {
@@ -49,7 +51,7 @@ export function instantiationOf(base: Instantiation, candidate: Candidate | null
 
 export async function runTrial(spec: TrialSpec, candidate: Candidate | null): Promise<TrialResult> {
   const system = spec.config.system(spec.params);
-  const plan = instantiate(system, instantiationOf(spec.base, candidate), { config: spec.config.name, instantiation: candidate?.name ?? spec.instName, seed: spec.seed });
+  const plan = instantiate(system, instantiationOf(spec.base, candidate), { config: spec.config.name, instantiation: candidate?.name ?? spec.instName, seed: spec.seed, ...(spec.catalog ? { catalog: spec.catalog } : {}) });
   const r = await runParallel(plan, { until: spec.until, runDir: spec.dir, profileNs: spec.profileNs, ...(spec.signal ? { signal: spec.signal } : {}) });
   writeRunDirectory(spec.dir, { plan, result: r.result, metrics: r.metrics, wallSeconds: r.wallSeconds, status: r.status, log: r.log, extra: { runSeconds: r.runSeconds, profileIntervalNs: spec.profileNs } });
   const out: TrialResult = {

@@ -51,6 +51,7 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
   static readonly spec = defineSpec({
     model: 'host.detailed',
     kinds: ['host'],
+    roles: ['host'],
     description: 'Host with CPU cores, per-packet stack cost, interrupts and NAPI polling, and a NIC driver over PCI (use with nic.detailed)',
     ports: ['pci'],
     params: hostParams,
@@ -215,7 +216,7 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
       this.txUsed--;
     }
     this.drainQdisc();
-    const tcp = this.stack.tcp;
+    const tcp = this.stack.tcpOrNull;
     if (tcp !== null && tcp.waiting) tcp.wake();
   }
 

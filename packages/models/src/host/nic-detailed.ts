@@ -12,7 +12,7 @@ import {
 /** Smallest gap between two interrupts (interrupt moderation, like an Intel NIC's ITR). */
 export const INTERRUPT_INTERVAL = 4 * US;
 
-/** The NIC kind's parameters (mtu, descriptors per ring) and the `net` routeNetwork writes. */
+/** The NIC kind's parameters (mtu, descriptors per ring) and the `net` the network step adds. */
 const params = nicParams.extend({ net: nicNet });
 
 /**
@@ -27,6 +27,7 @@ export class DetailedNic extends Component<z.output<typeof params>> {
   static readonly spec = defineSpec({
     model: 'nic.detailed',
     kinds: ['nic'],
+    roles: ['nic'],
     description: 'NIC with DMA over PCI (doorbells, descriptor rings, write-backs), interrupt moderation, Ethernet serialization',
     ports: ['pci', 'eth'],
     params,

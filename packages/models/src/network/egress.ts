@@ -246,7 +246,7 @@ export class Egress {
 
   private noRate(i: number): never {
     const port = this.ports[i]!;
-    throw new SplitSimError('E_CONFIG', `${this.ctx.path}: port "${port.name}" has no bandwidth; give its link a bandwidth and call routeNetwork(system) before instantiating`, { component: this.ctx.path, port: port.name });
+    throw new SplitSimError('E_CONFIG', `${this.ctx.path}: port "${port.name}" has no bandwidth; give its link a bandwidth`, { component: this.ctx.path, port: port.name });
   }
 }
 

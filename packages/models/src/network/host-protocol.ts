@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { Component, defineSpec, SplitSimError, type Context } from '@splitsim/kernel';
 import { hostParams as hostKindParams } from '@splitsim/system';
 import { Egress, type QueueParams } from './egress.ts';
-import { UDP_HEADER, wireSize, type Packet } from './packet.ts';
+import type { AppSpec } from './app.ts';
+import type { Packet } from './packet.ts';
 import { hostNet } from './routing.ts';
 import { Stack, type AppCpu } from './stack.ts';
 import { tcpParams, type Conn, type TcpParams } from './tcp.ts';
@@ -75,6 +76,8 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
   static readonly spec = defineSpec({
     model: 'host.protocol',
     kinds: ['host'],
+    default: true,
+    roles: ['host'],
     description: 'Protocol-level host: UDP CBR/Poisson senders and sinks, TCP NewReno/DCTCP bulk transfer, RPC; no CPU or NIC cost',
     ports: ['eth'],
     params: hostParams,
@@ -99,18 +102,20 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
     }
     // TCP Small Queues: a sender held back by a long queue goes on when the queue is short again.
     this.egress = new Egress(this.ctx, [this.eth], [p.net.rate], HOST_QUEUE, null, () => {
-      const tcp = this.stack.tcp;
+      const tcp = this.stack.tcpOrNull;
       if (tcp !== null && tcp.waiting) tcp.wake();
     });
     const workers = new Workers(this.ctx, p.cores, (c) => this.stack.served(c));
-    // A host whose only application is one constant-rate UDP stream no faster than its link never
-    // queues a packet: each leaves exactly one serialization after its creation. Sending it then,
-    // from the send event itself, gives the same packets at the same times with one event fewer.
+    // A host whose only application sends equal datagrams at a constant rate no faster than its
+    // link never queues a packet: each leaves exactly one serialization after its creation.
+    // Sending it then, from the send event itself, gives the same packets at the same times with
+    // one event fewer.
     const only = p.apps.length === 1 ? p.apps[0]! : undefined;
+    const steady = only ? this.ctx.extension<AppSpec>('app', only.type)?.steady?.(only) : undefined;
     let lead = 0;
-    if (only?.type === 'udp-cbr') {
-      const ser = this.egress.serialization(0, wireSize(only.size, UDP_HEADER));
-      if ((only.size * 8 * 1e12) / only.rate >= ser) lead = ser;
+    if (steady) {
+      const ser = this.egress.serialization(0, steady.wire);
+      if (steady.interval >= ser) lead = ser;
     }
     this.direct = lead > 0;
     this.stack = new Stack(this.ctx, p.apps, p.net, p.tcp ?? HOST_TCP, (pkt) => this.transmit(pkt), workers, lead, () => this.room());

@@ -7,7 +7,7 @@
  * travels by reference through every queue and link until a host consumes it; switches never copy.
  */
 export interface Packet {
-  /** Source and destination host addresses (dense integers given by routeNetwork()). */
+  /** Source and destination host addresses (dense integers given by the network step). */
   src: number;
   dst: number;
   sport: number;

@@ -1,63 +1,29 @@
 import { z } from 'zod';
-import { SplitSimError } from '@splitsim/kernel';
-import { builtinKinds, defineKind, type KindSpec } from '@splitsim/system';
+import { defineStep, type Problem, type Silence, type StepInput, type StepResult } from '@splitsim/system';
 import { silentLinks } from './silent-links.ts';
+
 
 /**
  * Routes as plain data. A model sees only its own params and ports, so the topology-wide facts a
- * network model needs are computed here, once, from the system alone, and written into each
- * component's params under the key `net` before the system is instantiated:
+ * network model needs are computed here, once, while the plan is resolved (the `network` step),
+ * and added to each component's parameters in the plan under the key `net`:
  *
  * - every host gets an address (dense, in component id order), the bandwidth of its network
- *   link, and the addresses of the hosts its applications name;
+ *   link, and the addresses of the hosts its applications talk to;
  * - every switch gets the bandwidth of each port and a forwarding table: for each destination
  *   address, the set of its ports on a shortest path (several ports: ECMP, the switch picks one
  *   by hashing the flow);
- * - every NIC gets the bandwidth of its network link.
- *
+ * - every NIC gets the bandwidth of its network link;
  * - every link between switches, hosts and NICs whose ends never send (no application's route
- *   leads through them that way) gets `silent` (see silent-links.ts), so that the runtime asks
- *   no promises of those ends.
+ *   leads through them that way) is marked silent (see silent-links.ts), so that the runtime
+ *   asks no promises of those ends.
  *
- * It is a pure function of the system, so every instance of every partition sees the same
- * tables. Configs call it after building the topology and before instantiating:
- * `routeNetwork(system)`. The system must be created with `new System(name, { kinds: networkKinds })`
- * so that the host, NIC and switch kinds accept the `net` key.
+ * What a component is to routing comes from the roles of its model (`switch`, `host`, `nic`),
+ * so a user's own switch or host model takes part by declaring the role. It is a pure function
+ * of the system and the model choice, so every instance of every partition sees the same tables.
  */
 
-const MISSING = 'missing: call routeNetwork(system) after the topology is built and before instantiate()';
-
-/**
- * The built-in host, nic and switch kinds, their parameters extended with an optional `net`
- * (checked by the models, written by routeNetwork) and, for hosts, optional `tcp` settings. Pass to `new System(name, { kinds: networkKinds })`.
- */
-export const networkKinds: readonly KindSpec[] = ['host', 'nic', 'switch'].map((name) => {
-  const kind = builtinKinds.get(name)!;
-  const params = kind.params as z.ZodObject;
-  const net = z.record(z.string(), z.unknown()).optional();
-  // Hosts also take TCP settings (checked by the host models against tcpParams).
-  const extra = name === 'host' ? { net, tcp: z.record(z.string(), z.unknown()).optional() } : { net };
-  return defineKind({ ...kind, params: params.extend(extra) });
-});
-
-/** The parts of a system routing reads (structurally a `System` from @splitsim/system). */
-export interface RoutedSystem {
-  readonly components: ReadonlyArray<{ readonly id: number; readonly path: string; readonly kind: string; readonly params: Record<string, unknown> }>;
-  readonly links: ReadonlyArray<{
-    readonly a: { readonly component: number; readonly port: string };
-    readonly b: { readonly component: number; readonly port: string };
-    readonly bandwidth?: number;
-  }>;
-}
-
-export interface RouteOptions {
-  /** Kinds that forward packets; their ports must be named p0, p1, … (default ['switch']). */
-  switchKinds?: readonly string[];
-  /** Kinds that send and receive packets and get addresses (default ['host']). */
-  hostKinds?: readonly string[];
-  /** Kinds between a host and a switch that pass packets through (default ['nic']). */
-  nicKinds?: readonly string[];
-}
+const MISSING = 'missing: the network step computes it while the plan is resolved; give the model the role it needs (switch, host or nic)';
 
 /** `net` of a switch: port bandwidths and the forwarding table. */
 export const switchNet = z
@@ -93,39 +59,42 @@ export const nicNet = z.object({ rate: z.number().positive() }, { error: (issue)
 
 export type SwitchNet = z.output<typeof switchNet>;
 export type HostNet = z.output<typeof hostNet>;
+export type NicNet = z.output<typeof nicNet>;
 
-export interface RouteSummary {
+export interface Routes {
+  /** `net` of every switch, host and NIC, by component id. */
+  net: Map<number, { net: SwitchNet | HostNet | NicNet }>;
+  /** Per link: the ends that never send, or null. */
+  silent: Array<Silence | null>;
+  problems: Problem[];
   /** Address of each host, by path. */
   addresses: Map<string, number>;
-  hosts: number;
-  switches: number;
-  /** Links with at least one end that never sends. */
-  silentLinks: number;
 }
 
 const PORT_NAME = /^p(\d+)$/;
-/** Application types whose packets go one way only: the receiver never answers. */
-const ONE_WAY = new Set(['udp-cbr', 'udp-poisson']);
 
 export function switchPortIndex(name: string): number {
   const m = PORT_NAME.exec(name);
   return m ? Number(m[1]) : -1;
 }
 
-/** Computes addresses, port bandwidths and shortest-path ECMP tables; writes them to `params.net`. */
-export function routeNetwork(system: RoutedSystem, options: RouteOptions = {}): RouteSummary {
-  const switchKinds = new Set(options.switchKinds ?? ['switch']);
-  const hostKinds = new Set(options.hostKinds ?? ['host']);
-  const nicKinds = new Set(options.nicKinds ?? ['nic']);
-  const comps = system.components;
+const has = (roles: readonly string[], role: string) => roles.includes(role);
+
+/** Computes addresses, port bandwidths, shortest-path ECMP tables and silent link ends. */
+export function routeNetwork(input: StepInput): Routes {
+  const comps = input.components;
   const n = comps.length;
-  const isSwitch = comps.map((c) => switchKinds.has(c.kind));
-  const isHost = comps.map((c) => hostKinds.has(c.kind));
-  const problems: string[] = [];
+  const isSwitch = comps.map((c) => has(c.roles, 'switch'));
+  const isHost = comps.map((c) => has(c.roles, 'host'));
+  const isNic = comps.map((c) => has(c.roles, 'nic'));
+  const problems: Problem[] = [];
+  const net = new Map<number, { net: SwitchNet | HostNet | NicNet }>();
+  const addresses = new Map<string, number>();
+  if (!isSwitch.some(Boolean) && !isHost.some(Boolean)) return { net, silent: input.links.map(() => null), problems, addresses };
 
   // Adjacency: for each component, (its port, the peer component, the link's bandwidth).
   const adj: Array<Array<{ port: string; peer: number; bandwidth: number }>> = comps.map(() => []);
-  for (const l of system.links) {
+  for (const l of input.links) {
     const bw = l.bandwidth ?? 0;
     adj[l.a.component]!.push({ port: l.a.port, peer: l.b.component, bandwidth: bw });
     adj[l.b.component]!.push({ port: l.b.port, peer: l.a.component, bandwidth: bw });
@@ -133,7 +102,6 @@ export function routeNetwork(system: RoutedSystem, options: RouteOptions = {}): 
 
   const hosts = comps.filter((c) => isHost[c.id]).map((c) => c.id);
   const address = new Int32Array(n).fill(-1);
-  const addresses = new Map<string, number>();
   hosts.forEach((id, a) => {
     address[id] = a;
     addresses.set(comps[id]!.path, a);
@@ -146,8 +114,8 @@ export function routeNetwork(system: RoutedSystem, options: RouteOptions = {}): 
     const r: number[] = [];
     for (const e of adj[c.id]!) {
       const i = switchPortIndex(e.port);
-      if (i < 0) problems.push(`${c.path}.${e.port}: switch ports must be named p0, p1, …`);
-      else if (!(e.bandwidth > 0)) problems.push(`${c.path}.${e.port}: the link has no bandwidth`);
+      if (i < 0) problems.push({ where: `${c.path}.${e.port}`, message: 'switch ports must be named p0, p1, …' });
+      else if (!(e.bandwidth > 0)) problems.push({ where: `${c.path}.${e.port}`, message: 'the link has no bandwidth' });
       else {
         while (r.length <= i) r.push(0);
         r[i] = e.bandwidth;
@@ -218,65 +186,56 @@ export function routeNetwork(system: RoutedSystem, options: RouteOptions = {}): 
   for (const c of comps) {
     if (isSwitch[c.id]) {
       const g = groups.get(c.id)!;
-      setNet(c, { rates: rates.get(c.id)!, groups: g.list, dst: g.dst } satisfies SwitchNet);
+      net.set(c.id, { net: { rates: rates.get(c.id)!, groups: g.list, dst: g.dst } });
     } else if (isHost[c.id]) {
       const peers: Record<string, number> = {};
       for (const app of appsOf(c.params)) {
-        for (const target of [app.dst, app.server]) {
-          if (typeof target !== 'string') continue;
-          const a = addresses.get(target);
-          if (a === undefined) problems.push(`${c.path}: application ${String(app.type)} names "${target}", which is not a host (${hostKindsText(hostKinds)})`);
-          else {
-            peers[target] = a;
-            flows.push({ src: c.id, dst: hosts[a]!, twoWay: !ONE_WAY.has(String(app.type)) });
-          }
+        const to = input.apps.get(app.type)?.talksTo?.(app);
+        if (!to) continue;
+        const a = addresses.get(to.host);
+        if (a === undefined) problems.push({ where: c.path, message: `application ${app.type} names "${to.host}", which is not a host of the network (no model with the role host simulates it)` });
+        else {
+          peers[to.host] = a;
+          flows.push({ src: c.id, dst: hosts[a]!, twoWay: to.answered });
         }
       }
       const rate = networkRate(c.id);
-      if (adj[c.id]!.some((e) => isSwitch[e.peer]) && !(rate > 0)) problems.push(`${c.path}: its network link has no bandwidth`);
-      setNet(c, { address: address[c.id]!, rate, peers } satisfies HostNet);
-    } else if (nicKinds.has(c.kind)) {
+      if (adj[c.id]!.some((e) => isSwitch[e.peer]) && !(rate > 0)) problems.push({ where: c.path, message: 'its network link has no bandwidth' });
+      net.set(c.id, { net: { address: address[c.id]!, rate, peers } });
+    } else if (isNic[c.id]) {
       const rate = networkRate(c.id);
-      if (!(rate > 0)) problems.push(`${c.path}: its network link has no bandwidth`);
-      else setNet(c, { rate });
+      if (!(rate > 0)) problems.push({ where: c.path, message: 'its network link has no bandwidth' });
+      else net.set(c.id, { net: { rate } });
     }
   }
 
   // Every destination an application names must be reachable from the sender.
   for (const c of comps) {
     if (!isHost[c.id]) continue;
-    const peers = (system.components[c.id]!.params.net as HostNet).peers;
+    const peers = (net.get(c.id)!.net as HostNet).peers;
     for (const [path, a] of Object.entries(peers)) {
-      if (!reachable(c.id, hosts[a]!, adj, isHost)) problems.push(`${c.path}: no path to ${path}`);
+      if (!reachable(c.id, hosts[a]!, adj, isHost)) problems.push({ where: c.path, message: `no path to ${path}` });
     }
   }
-  if (problems.length > 0) {
-    throw new SplitSimError('E_CONFIG', `routeNetwork: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems });
-  }
-  const silence = silentLinks({ components: comps, links: system.links, isSwitch, isHost, isNic: comps.map((c) => nicKinds.has(c.kind)), flows, switchPortIndex });
-  system.links.forEach((l, i) => {
-    const link = l as { silent?: unknown };
-    if (silence[i]) link.silent = silence[i];
-    else delete link.silent;
-  });
-  return { addresses, hosts: hosts.length, switches: groups.size, silentLinks: silence.filter((x) => x !== null).length };
+  if (problems.length > 0) return { net, silent: input.links.map(() => null), problems, addresses };
+  const netOf = (id: number) => net.get(id)?.net as Record<string, unknown> | undefined;
+  const silent = silentLinks({ components: comps, links: input.links, isSwitch, isHost, isNic, flows, switchPortIndex, net: netOf });
+  return { net, silent, problems, addresses };
 }
 
-/**
- * Gives the component a copy of its params with `net` set: builders may hand several components
- * one params object, and each needs its own tables.
- */
-function setNet(c: RoutedSystem['components'][number], net: object): void {
-  (c as { params: Record<string, unknown> }).params = { ...c.params, net };
-}
+/** The network step: routes of every packet-level model, and the silent ends of their links. */
+export const networkStep = defineStep({
+  step: 'network',
+  description: 'addresses, port bandwidths and shortest-path ECMP forwarding tables (`net`) for models with the roles switch, host and nic; silent link ends',
+  derive(input: StepInput): StepResult {
+    const r = routeNetwork(input);
+    return { params: r.net, silent: r.silent, problems: r.problems };
+  },
+});
 
-function appsOf(params: Record<string, unknown>): Array<{ type?: unknown; dst?: unknown; server?: unknown }> {
+function appsOf(params: Readonly<Record<string, unknown>>): Array<{ type: string } & Record<string, unknown>> {
   const apps = params.apps;
-  return Array.isArray(apps) ? (apps as Array<{ type?: unknown; dst?: unknown; server?: unknown }>) : [];
-}
-
-function hostKindsText(kinds: Set<string>): string {
-  return `kinds ${[...kinds].join(', ')}`;
+  return Array.isArray(apps) ? apps : [];
 }
 
 function reachable(from: number, to: number, adj: Array<Array<{ peer: number }>>, isHost: boolean[]): boolean {

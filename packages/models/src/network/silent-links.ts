@@ -1,3 +1,4 @@
+import type { Silence } from '@splitsim/system';
 import type { HostNet, SwitchNet } from './routing.ts';
 
 /**
@@ -10,8 +11,8 @@ import type { HostNet, SwitchNet } from './routing.ts';
  * runtime asks no promises of it, and instances that share only such links run apart.
  *
  * What may travel: for every application, packets from its host to the host it names, and back
- * unless it is one of the one-way UDP senders (the peer answers: TCP acknowledgements, RPC
- * responses; an application type not known here counts as two-way). A packet leaves its host on the host's
+ * where the peer answers (TCP acknowledgements, RPC responses; each application's talksTo()
+ * says). A packet leaves its host on the host's
  * links to switches, or through a NIC's link to a switch; each switch forwards it on the ports
  * of its equal-cost group for the destination; it stops at a host or a NIC. Every link end on
  * such a path may send. The rest of the links between switches, hosts and NICs are silent
@@ -19,10 +20,8 @@ import type { HostNet, SwitchNet } from './routing.ts';
  * whatever the traffic) are left out: they may always send. The runtime checks the claim: a
  * message sent from a silent end fails the run, naming the link.
  */
-export type Silence = 'a' | 'b' | 'both';
-
 export interface SilenceInput {
-  readonly components: ReadonlyArray<{ readonly id: number; readonly path: string; readonly params: Record<string, unknown> }>;
+  readonly components: ReadonlyArray<{ readonly id: number; readonly path: string }>;
   readonly links: ReadonlyArray<{ readonly a: { readonly component: number; readonly port: string }; readonly b: { readonly component: number; readonly port: string } }>;
   isSwitch: readonly boolean[];
   isHost: readonly boolean[];
@@ -30,6 +29,8 @@ export interface SilenceInput {
   /** Packets from component `src` to host `dst` (component ids), and back if `twoWay`. */
   flows: ReadonlyArray<{ src: number; dst: number; twoWay: boolean }>;
   switchPortIndex(name: string): number;
+  /** The `net` routing gives a component (HostNet, SwitchNet). */
+  net(id: number): Record<string, unknown> | undefined;
 }
 
 /** For each link, its silent ends, or null where both may send. */
@@ -76,12 +77,12 @@ export function silentLinks(s: SilenceInput): Array<Silence | null> {
   const route = (src: number, dst: number): void => {
     flow++;
     const stack = entries(src);
-    const address = (s.components[dst]!.params.net as HostNet).address;
+    const address = (s.net(dst) as HostNet).address;
     while (stack.length > 0) {
       const sw = stack.pop()!;
       if (seen[sw] === flow) continue;
       seen[sw] = flow;
-      const net = s.components[sw]!.params.net as SwitchNet;
+      const net = s.net(sw) as SwitchNet;
       const g = net.dst[address] ?? -1;
       if (g < 0) continue;
       for (const port of net.groups[g]!) {

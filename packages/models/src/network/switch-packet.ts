@@ -9,7 +9,7 @@ import { ForwardingTable, switchNet } from './routing.ts';
 export const SWITCH_PORTS = 64;
 const portNames = Array.from({ length: SWITCH_PORTS }, (_, i) => `p${i}`);
 
-/** The switch kind's parameters (ports, buffer per port, ECN threshold) and the `net` routeNetwork writes. */
+/** The switch kind's parameters (ports, buffer per port, ECN threshold) and the `net` the network step adds. */
 const params = switchParams.extend({ net: switchNet });
 
 /**
@@ -22,6 +22,7 @@ export class PacketSwitch extends Component<z.output<typeof params>> {
   static readonly spec = defineSpec({
     model: 'switch.packet',
     kinds: ['switch'],
+    roles: ['switch'],
     description: 'Output-queued switch: drop-tail FIFO per port (packets or bytes), optional ECN marking, shortest-path ECMP routing',
     ports: portNames,
     params,

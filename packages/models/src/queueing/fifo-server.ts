@@ -21,6 +21,7 @@ export class FifoServer extends Component<z.output<typeof params>> {
   static readonly spec = defineSpec({
     model: 'server.fifo',
     kinds: ['server'],
+    default: true,
     description: 'c servers, one FIFO line with optional capacity, exponential service',
     ports: ['in', 'out'],
     params,

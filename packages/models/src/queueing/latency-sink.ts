@@ -13,6 +13,7 @@ export class LatencySink extends Component<z.output<typeof params>> {
   static readonly spec = defineSpec({
     model: 'sink.latency',
     kinds: ['sink'],
+    default: true,
     description: 'Absorbs jobs; latency mean, variance and quantiles (±1 %)',
     ports: ['in'],
     params,

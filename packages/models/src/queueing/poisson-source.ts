@@ -18,6 +18,7 @@ export class PoissonSource extends Component<z.output<typeof params>> {
   static readonly spec = defineSpec({
     model: 'source.poisson',
     kinds: ['source'],
+    default: true,
     description: 'Poisson arrivals at a rate per second, optionally a fixed number of jobs',
     ports: ['out'],
     params,

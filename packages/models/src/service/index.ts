@@ -1,5 +1,4 @@
 /** Service-level models: sources, servers, load balancers, clients, sinks, probes, the broker tandem. */
-import type { ComponentClass } from '@splitsim/kernel';
 import { HashLb } from './hash-lb.ts';
 import { JsqDLb } from './jsq-d-lb.ts';
 import { JsqLb } from './jsq-lb.ts';
@@ -25,8 +24,3 @@ export {
 };
 export { serviceKinds, probeKind, networkKind } from './kinds.ts';
 export * as protocol from './protocol.ts';
-
-export const serviceModels: ComponentClass[] = [
-  ProfileSource, QueueServer, ServerBank, StatsSink, Probe, LoadAwareClient, Transmitter, Loss,
-  RandomLb, RoundRobinLb, HashLb, JsqLb, JsqDLb, LlDLb, PushLb, PullLb, WaterFillingLb, PoolingLb,
-] as ComponentClass[];

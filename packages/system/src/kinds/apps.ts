@@ -1,67 +1,48 @@
 import { z } from 'zod';
-import { units } from '@splitsim/kernel';
 
 /**
- * Applications a host runs, as system-level data (no model choice in them). Protocol-level and
- * detailed host models both read these. Destinations name other components by path.
- * Sizes are bytes of payload; rates are bits per second of payload; times are picoseconds.
+ * Host applications as the system layer sees them: data in a host's `apps` list, each with a
+ * `type` and that type's parameters, no model choice in them. Which types exist is not fixed
+ * here: model modules declare them (`defineApp`, with their stack behaviour beside), and the
+ * system checks a host's apps against what the run's modules declare.
  */
-const dst = z.string().min(1);
-const bytes = z.number().int().positive();
+export interface AppDecl<P extends Record<string, unknown> = any> {
+  /** The `type` written in a host's apps, e.g. `tcp-bulk`. */
+  readonly type: string;
+  readonly description: string;
+  /**
+   * Its parameters besides `type`: a strict zod object schema (unknown keys are errors) whose
+   * output is valid input again. Sizes are bytes, rates bits per second, times picoseconds.
+   */
+  readonly params: z.ZodType<P>;
+  /**
+   * The host it sends to, if it sends: routing gives its host that peer's address, the silent
+   * link analysis follows its packets there (and back when `answered`), and the peer must run
+   * something that listens on `protocol`/`port`.
+   */
+  talksTo?(app: P): AppPeer | undefined;
+  /** What it receives on, if anything: what a peer's `talksTo` must find. */
+  listens?(app: P): AppEndpoint | undefined;
+}
 
-export const udpSinkApp = z.object({ type: z.literal('udp-sink'), port: z.number().int().nonnegative().default(9) }).strict();
+export interface AppEndpoint {
+  protocol: 'tcp' | 'udp';
+  port: number;
+}
 
-export const udpCbrApp = z
-  .object({
-    type: z.literal('udp-cbr'),
-    dst,
-    port: z.number().int().nonnegative().default(9),
-    rate: units.rate(),
-    size: bytes.default(1448),
-    start: units.time().default(0),
-    stop: units.time().optional(),
-  })
-  .strict();
+export interface AppPeer extends AppEndpoint {
+  /** Path of the host it talks to. */
+  host: string;
+  /** The parameter that names it, for messages (`dst`, `server`). */
+  field: string;
+  /** Whether the peer sends packets back (TCP acknowledgements, responses). */
+  answered: boolean;
+  /** An application type that would answer it, for the hint when the peer runs none. */
+  listener?: string;
+}
 
-export const udpPoissonApp = udpCbrApp.extend({ type: z.literal('udp-poisson') }).strict();
+/** One application as a host's params hold it: its type and that type's parameters. */
+export type AppData = { type: string } & Record<string, unknown>;
 
-export const tcpBulkApp = z
-  .object({
-    type: z.literal('tcp-bulk'),
-    dst,
-    port: z.number().int().nonnegative().default(5001),
-    /** Bytes to send; unlimited (until the run ends) by default. */
-    bytes: bytes.optional(),
-    start: units.time().default(0),
-    congestion: z.enum(['reno', 'dctcp']).default('reno'),
-  })
-  .strict();
-
-export const tcpSinkApp = z.object({ type: z.literal('tcp-sink'), port: z.number().int().nonnegative().default(5001) }).strict();
-
-export const rpcClientApp = z
-  .object({
-    type: z.literal('rpc-client'),
-    server: dst,
-    port: z.number().int().nonnegative().default(7000),
-    requestSize: bytes.default(64),
-    responseSize: bytes.default(1024),
-    /** Requests kept outstanding (closed loop). */
-    concurrency: z.number().int().positive().default(1),
-    start: units.time().default(0),
-  })
-  .strict();
-
-export const rpcServerApp = z
-  .object({
-    type: z.literal('rpc-server'),
-    port: z.number().int().nonnegative().default(7000),
-    /** Application time per request. */
-    serviceTime: units.time().default(1_000_000),
-  })
-  .strict();
-
-export const appSchema = z.discriminatedUnion('type', [udpSinkApp, udpCbrApp, udpPoissonApp, tcpBulkApp, tcpSinkApp, rpcClientApp, rpcServerApp]);
-
-export type App = z.output<typeof appSchema>;
-export type AppInput = z.input<typeof appSchema>;
+/** What a host kind's `apps` takes before the applications' own schemas check each entry. */
+export const appList = z.array(z.looseObject({ type: z.string().min(1) })).default([]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appSchema } from './apps.ts';
+import { appList } from './apps.ts';
 import { frequency, size } from '../units.ts';
 import { defineKind } from './kind.ts';
 
@@ -19,7 +19,10 @@ export const hostParams = z
     /** Memory, bytes ("16GiB"). */
     memory: size().default(16 * 1024 ** 3),
     ip: z.string().regex(IPV4, 'must be an IPv4 address such as "10.0.0.7"').optional(),
-    apps: z.array(appSchema).default([]),
+    /** Applications: each entry's `type` names one that a model module declares (built-in: tcp-bulk, tcp-sink, udp-cbr, …). */
+    apps: appList,
+    /** Settings of its TCP stack (e.g. `{ ackEvery: 2 }`), checked by the host model. */
+    tcp: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
@@ -34,6 +37,7 @@ export const host = defineKind({
   kind: 'host',
   description: 'a server machine: cores, clock, memory, IPv4 address, applications',
   params: hostParams,
+  apps: true,
   ports: {
     linkKind: (port) => (port === 'eth' ? 'network' : port === 'pci' ? 'pci' : undefined),
     list: () => 'eth (network), pci (to a NIC)',

@@ -17,6 +17,11 @@ export interface KindSpec<P extends Record<string, unknown> = any> {
    * Absent: the parameters belong to the model.
    */
   readonly params?: ZodType<P>;
+  /**
+   * Components of this kind run host applications: their `apps` parameter is a list checked
+   * against the applications the run's model modules declare (see AppDecl).
+   */
+  readonly apps?: boolean;
   /** The ports a component of this kind has. Absent: the model declares them. */
   readonly ports?: {
     /** The link kind the port takes, or undefined when this component has no such port. */
