@@ -56,6 +56,14 @@ export function advise(metrics: Metrics, findings: Findings, context: AdviceCont
     });
   }
   const best = context.best;
+  const others = best?.current.otherLoad ?? 0;
+  if (others >= 0.5) {
+    out.unshift({
+      kind: 'cores',
+      instances: [],
+      text: `the machine was shared: about ${others.toFixed(1)} threads of other programs were ready to run beside this run's (schedstat), so every instance waited for a core too; compare runs made under the same load`,
+    });
+  }
   if (best) {
     const gain = best.current.speed > 0 ? best.prediction.speed / best.current.speed : 1;
     out.push({

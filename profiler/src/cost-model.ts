@@ -17,6 +17,9 @@ import type { Machine } from './machine.ts';
  *   window over its mean: burst × sqrt(events per window) × ns per event × E[max of k normals].
  *   Beyond one per core, every window takes turns on the cores: k / cores × switchNs.
  *
+ * - other programs: where the profile says other threads competed for the cores (costs.otherLoad,
+ *   L), each instance gets about cores / (L + min(k, cores)) of a core, and T_cpu grows by that.
+ *
  * T = T_cpu + T_couple, speed = 1 s / T. The machine's figures are in machine.ts.
  */
 export interface CandidateGroup {
@@ -56,6 +59,8 @@ export interface Prediction {
   cutMsgs: number;
   /** The instance that sets the pace (the busiest), or null when the cores do. */
   bottleneck: string | null;
+  /** Other runnable threads assumed (see PredictOptions). */
+  otherLoad: number;
 }
 
 /** Channel costs per message for a channel between placements: measured where the profiled run had such a channel, else the machine's. */
@@ -65,7 +70,12 @@ export function channelCosts(costs: RunCosts, machine: Machine, process: boolean
   return process ? { rx: machine.processRxNsPerMsg, tx: machine.processTxNsPerMsg } : { rx: machine.threadRxNsPerMsg, tx: machine.threadTxNsPerMsg };
 }
 
-export function predict(costs: RunCosts, candidate: Candidate, machine: Machine, cores: number): Prediction {
+export interface PredictOptions {
+  /** Other runnable threads on the machine; default: as measured in the profiled run (costs.otherLoad), else 0. */
+  otherLoad?: number;
+}
+
+export function predict(costs: RunCosts, candidate: Candidate, machine: Machine, cores: number, options: PredictOptions = {}): Prediction {
   const k = candidate.groups.length;
   const instOf = new Int32Array(costs.components.length).fill(-1);
   candidate.groups.forEach((g, i) => g.components.forEach((id) => (instOf[id] = i)));
@@ -128,7 +138,11 @@ export function predict(costs: RunCosts, candidate: Candidate, machine: Machine,
     if (p.total > instances[busiest]!.total) busiest = i;
   });
   const max = instances[busiest]?.total ?? 0;
-  const cpuNs = Math.max(max, sum / Math.max(1, cores));
+  // Threads of other programs take their share of the cores: with L of them runnable, each of
+  // our min(k, cores) instances gets about cores / (L + min(k, cores)) of a core.
+  const others = options.otherLoad ?? costs.otherLoad ?? 0;
+  const share = Math.min(1, cores / (others + Math.min(k, cores)));
+  const cpuNs = Math.max(max, sum / Math.max(1, cores)) / share;
   let couplingNs = 0;
   if (windows > 0 && k > 1) {
     const anyProcess = candidate.groups.some((g) => g.placement === 'process');
@@ -152,6 +166,7 @@ export function predict(costs: RunCosts, candidate: Candidate, machine: Machine,
     couplingNs,
     windows: k > 1 ? windows : 0,
     cutMsgs,
+    otherLoad: others,
     bottleneck: k > 1 && max >= sum / Math.max(1, cores) ? instances[busiest]!.name : k === 1 ? instances[0]?.name ?? null : null,
   };
 }

@@ -71,6 +71,13 @@ export interface RunCosts {
    * carries promises.
    */
   windowNs: number | null;
+  /**
+   * Other threads that competed for the cores during the run (other programs, another run),
+   * estimated from how much of the time the run's threads were ready they got a core:
+   * a share φ = cpu / (cpu + run queue) with r of them runnable on c cores means about
+   * c / φ − r others. 0 on an idle machine, null without schedstat.
+   */
+  otherLoad: number | null;
   instances: { name: string; components: number[]; placement: string; computeNs: number; overheadNs: number; waitShare: number; runqueueShare: number | null }[];
   notes: string[];
 }
@@ -105,6 +112,10 @@ export function measureCosts(dir: string, options: TrimOptions = {}): RunCosts {
   let placement: 'thread' | 'process' = 'thread';
   const speeds: number[] = [];
   const sims: number[] = [];
+  let cpuAll = 0;
+  let runqueueAll = 0;
+  let wallAll = 0;
+  let schedstat = true;
 
   run.logs.forEach((log, k) => {
     const { first, last } = aligned[k]!;
@@ -131,6 +142,8 @@ export function measureCosts(dir: string, options: TrimOptions = {}): RunCosts {
     });
     const runqueue = a.runqueueNs !== undefined && b.runqueueNs !== undefined ? Math.min(wall, b.runqueueNs - a.runqueueNs) : null;
     const cpu = a.cpuNs !== undefined && b.cpuNs !== undefined ? b.cpuNs - a.cpuNs : null;
+    if (cpu === null || runqueue === null) schedstat = false;
+    else (cpuAll += cpu, runqueueAll += runqueue, wallAll += wall);
     const channelWork = inChannels - wait;
     const busy = Math.max(0, wall - inChannels);
     // Ready but without a core is not work. A thread that loses its core in the middle of a
@@ -200,6 +213,15 @@ export function measureCosts(dir: string, options: TrimOptions = {}): RunCosts {
     else inst.overheadNs = Math.max(0, inst.computeNs - own);
   }
   const perSecond = windowsOf(topology);
+  let otherLoad: number | null = null;
+  if (schedstat && cpuAll + runqueueAll > 0 && wallAll > 0) {
+    const share = cpuAll / (cpuAll + runqueueAll);
+    // Threads of this run ready on average (running or queued), over the mean window.
+    const ready = ((cpuAll + runqueueAll) / wallAll) * instances.length;
+    otherLoad = Math.max(0, cores / Math.max(share, 1e-3) - Math.max(ready, 1e-3));
+    // A thread that gets nearly all it asks for says the machine was idle: not a fraction of a thread.
+    if (share > 0.95) otherLoad = 0;
+  }
   const sim = median(sims);
   if (!(sim > 0)) notes.push('no simulated time passed in the window: costs are zero');
   const txMsgRate = txMsgs / (sim || 1);
@@ -222,6 +244,7 @@ export function measureCosts(dir: string, options: TrimOptions = {}): RunCosts {
     })),
     models,
     channel,
+    otherLoad,
     windowNs: perSecond > 0 && instances.length > 1 ? median(instances.map((i) => i.overheadNs / perSecond)) : null,
     instances,
     notes,

@@ -20,7 +20,7 @@ function chain(n: number, link: (i: number) => { latency?: number; noCut?: boole
       links: links.map((l) => ({ id: l.id, a: l.a, b: l.b, latency: l.latency, noCut: !l.fixed ? false : l.latency !== 0, silent: null })),
       instances: [{ name: 'all', components: components.map((c) => c.id), placement: 'thread' }],
     },
-    cores: 8, measuredSpeed: 1, components, links, models: { m: { nsPerEvent: 100, sampled: 1 } }, channel: null, windowNs: null,
+    cores: 8, measuredSpeed: 1, components, links, models: { m: { nsPerEvent: 100, sampled: 1 } }, channel: null, windowNs: null, otherLoad: 0,
     instances: [{ name: 'all', components: components.map((c) => c.id), placement: 'thread', computeNs: n * 1e6, overheadNs: 0, waitShare: 0, runqueueShare: null }],
     notes: [],
   };

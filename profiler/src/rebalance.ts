@@ -19,6 +19,8 @@ export interface RebalanceOptions {
   placement?: 'thread' | 'process';
   /** For the file's `made` line. */
   made?: string;
+  /** Other runnable threads to assume; default: as the profile measured them. */
+  otherLoad?: number;
 }
 
 export interface Move {
@@ -127,7 +129,8 @@ export function currentCandidate(costs: RunCosts): Candidate {
 
 export function rebalance(costs: RunCosts, o: RebalanceOptions): Proposal {
   const placement = o.placement ?? 'thread';
-  const current = predict(costs, currentCandidate(costs), o.machine, o.cores);
+  const load = o.otherLoad !== undefined ? { otherLoad: o.otherLoad } : {};
+  const current = predict(costs, currentCandidate(costs), o.machine, o.cores, load);
   const counts = o.instances !== undefined ? [o.instances] : Array.from({ length: Math.max(2, 2 * o.cores) }, (_, i) => i + 1);
   let best: { candidate: Candidate; prediction: Prediction } | null = null;
   const tried: Proposal['tried'] = [];
@@ -135,7 +138,7 @@ export function rebalance(costs: RunCosts, o: RebalanceOptions): Proposal {
     const groups = proposeGroups(costs, k, o.cores, o.machine, placement);
     const names = nameGroups(costs, groups);
     const candidate: Candidate = { name: `rebalance${groups.length}`, groups: groups.map((g, i): CandidateGroup => ({ name: names[i]!, components: g, placement })) };
-    const prediction = predict(costs, candidate, o.machine, o.cores);
+    const prediction = predict(costs, candidate, o.machine, o.cores, load);
     tried.push({ instances: groups.length, speed: prediction.speed });
     // Ties go to fewer instances: same speed on fewer cores.
     if (best === null || prediction.speed > best.prediction.speed * 1.0001) best = { candidate, prediction };
@@ -192,6 +195,9 @@ function reasonsOf(costs: RunCosts, candidate: Candidate, p: Prediction, current
   out.push(
     `measured ${speedShort(costs.measuredSpeed)} with ${costs.topology.instances.length} instance(s) (${costs.topology.instantiation}); the model prices that partition at ${speedShort(current.speed)} on ${cores} core(s)`,
   );
+  if (current.otherLoad >= 0.25) {
+    out.push(`the machine was busy: about ${current.otherLoad.toFixed(1)} other threads were ready to run beside this run's (schedstat); predictions assume as many (rebalance --idle assumes none)`);
+  }
   const over = costs.topology.instances.length > cores ? `: ${costs.topology.instances.length} instances on ${cores} cores take turns every lookahead` : '';
   if (over) out.push(`the profiled partition runs more instances than cores${over}`);
   const computed = costs.instances.reduce((t, i) => t + i.computeNs, 0) || 1;

@@ -42,6 +42,7 @@ export const OPTIONS = {
   instances: () => new Option('--instances <n>', 'propose exactly this many instances (default: the count the cost model predicts fastest, 1 to 2 × cores)').argParser(positive),
   write: () => new Option('--write <file>', 'write the partition file here (default: partition.json in the run directory)'),
   machine: () => new Option('--machine <file>', 'machine figures for the cost model, JSON (default: the ones measured on the development machine; see docs/tuning.md)'),
+  idle: () => new Option('--idle', 'predict for an idle machine, even if the profiled run shared its cores with other programs'),
   budget: () => new Option('--budget <time>', 'wall-clock time to spend, with a unit: 10min, 90s'),
   workers: () => new Option('--workers <n>', 'worker threads for replications and sweeps (default: the cores available; 0 runs them in this thread)').argParser(integer),
 } as const;

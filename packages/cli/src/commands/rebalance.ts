@@ -11,6 +11,7 @@ export interface RebalanceFlags {
   write?: string;
   machine?: string;
   placement?: 'thread' | 'process';
+  idle?: boolean;
   warmup?: number;
   cooldown?: number;
   json?: boolean;
@@ -22,7 +23,7 @@ export function registerRebalance(program: Command): void {
     .command('rebalance')
     .description('from a profiled run, propose the partition the cost model predicts fastest (balanced measured work, heavy links kept inside instances, no zero-latency or noCut link cut) and write it as a partition file')
     .argument('<run-dir>', 'run directory of a run started with --profile');
-  for (const o of options('cores', 'instances', 'write', 'machine', 'placement', 'warmup', 'cooldown', 'json', 'quiet')) cmd.addOption(o);
+  for (const o of options('cores', 'instances', 'write', 'machine', 'placement', 'idle', 'warmup', 'cooldown', 'json', 'quiet')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     [
@@ -50,7 +51,7 @@ export async function rebalanceCommand(dir: string, flags: RebalanceFlags): Prom
     });
     const cores = flags.cores ?? availableParallelism();
     const made = `splitsim rebalance ${dir} --cores ${cores}${flags.instances !== undefined ? ` --instances ${flags.instances}` : ''}`;
-    proposal = rebalance(costs, { cores, machine, made, ...(flags.instances !== undefined ? { instances: flags.instances } : {}), ...(flags.placement ? { placement: flags.placement } : {}) });
+    proposal = rebalance(costs, { cores, machine, made, ...(flags.instances !== undefined ? { instances: flags.instances } : {}), ...(flags.placement ? { placement: flags.placement } : {}), ...(flags.idle ? { otherLoad: 0 } : {}) });
     file = flags.write ?? join(dir, 'partition.json');
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, proposal.text);
