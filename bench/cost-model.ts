@@ -9,10 +9,10 @@
  * and from its own profile. Error = predicted / measured - 1. With --fit, the three fitted machine
  * figures (burst, switchNs, parallelInflation) and windowNs are chosen on a grid to minimise the
  * mean |log(predicted / measured)| of the one-profile predictions, also fitted on one config and
- * checked on the other.
+ * checked on the other; --write-machine <file> writes the fitted figures for `--machine`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTime } from '@splitsim/kernel';
 import { instantiate, type Config } from '@splitsim/instantiation';
@@ -48,10 +48,10 @@ const logErr = (p: number, m: number) => Math.abs(Math.log(p / m));
 function fit(sets: Array<{ base: RunCosts; runs: Measured[] }>, cores: number): Machine {
   let best = DEFAULT_MACHINE;
   let bestErr = Infinity;
-  for (const burst of [0, 1, 2, 4, 8, 16, 32])
-    for (const switchNs of [10e3, 20e3, 50e3, 100e3, 200e3, 400e3])
+  for (const burst of [0, 1, 2, 4, 8, 16, 32, 64])
+    for (const switchNs of [10e3, 20e3, 50e3, 100e3, 200e3, 400e3, 800e3, 1.6e6])
       for (const parallelInflation of [1, 1.1, 1.2, 1.3, 1.5, 1.7, 2])
-        for (const windowNs of [250, 500, 1000, 2000, 4000]) {
+        for (const windowNs of [250, 500, 1000, 2000, 4000, 8000]) {
           const m: Machine = { ...DEFAULT_MACHINE, burst, switchNs, parallelInflation, windowNs, source: 'fitted' };
           let err = 0;
           let n = 0;
@@ -65,7 +65,7 @@ function fit(sets: Array<{ base: RunCosts; runs: Measured[] }>, cores: number): 
 }
 
 export async function run(args: string[]): Promise<void> {
-  const o = benchArgs(args, { config: 'datacenter,phold', 'dc-until': '2ms', 'phold-until': '200us', fit: false, cores: 0 });
+  const o = benchArgs(args, { config: 'datacenter,phold', 'dc-until': '2ms', 'phold-until': '200us', fit: false, cores: 0, 'write-machine': '' });
   const scratch = mkdtempSync(join(tmpdir(), 'splitsim-cost-model-'));
   const say = (s: string) => process.stderr.write(s + '\n');
   const cores = o.cores || (await import('node:os')).availableParallelism();
@@ -80,11 +80,16 @@ export async function run(args: string[]): Promise<void> {
       for (const inst of insts) {
         const m = await profileOne(config, params as Record<string, unknown>, inst, until, join(scratch, `${name}-${inst}`));
         runs.push(m);
-        say(`${name}/${inst}: ${m.instances} instance(s), measured ${(m.measured * 1e3).toFixed(4)} ms/s`);
+        say(`${name}/${inst}: ${m.instances} instance(s), measured ${(m.measured * 1e3).toFixed(4)} ms/s, other threads ${m.costs.otherLoad?.toFixed(1) ?? '?'} (load ${loadavg()[0]!.toFixed(1)})`);
       }
       sets.push({ config: name, base: runs[0]!.costs, runs });
     }
     const machine = o.fit ? fit(sets, cores) : DEFAULT_MACHINE;
+    if (o.fit && o['write-machine']) {
+      const { source: _, ...fields } = machine;
+      (await import('node:fs')).writeFileSync(o['write-machine'], JSON.stringify({ source: `npm run bench -- cost-model --fit, ${new Date().toISOString()}, load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`, ...fields }, null, 2) + '\n');
+      say(`wrote ${o['write-machine']} (use it with --machine)`);
+    }
     const rows = sets.flatMap((s) => s.runs.map((r) => {
       const base = fromBase(s.base, r, machine, cores);
       const self = fromSelf(r, machine, cores);

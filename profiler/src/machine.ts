@@ -34,7 +34,12 @@ export interface Machine {
   parallelInflation: number;
 }
 
-/** Measured on dev-2c (2-core AMD EPYC VM), 2026-11-24; see docs/BENCHMARKS.md. */
+/**
+ * dev-2c (2-core AMD EPYC VM). Channel figures: profiled `halves` runs (rx about 150 ns, tx with
+ * the extra event about 400 ns per message) and `bench channel` (round trips). burst, switchNs,
+ * parallelInflation and windowNs: `npm run bench -- cost-model --fit`, 2026-12-07, on a machine
+ * shared with other sessions (load average 11-20); docs/BENCHMARKS.md, "Cost model".
+ */
 export const DEFAULT_MACHINE: Machine = {
   source: 'dev-2c defaults (docs/BENCHMARKS.md, cost model)',
   threadRxNsPerMsg: 200,
@@ -44,9 +49,9 @@ export const DEFAULT_MACHINE: Machine = {
   syncNsPerMsg: 150,
   threadRoundTripNs: 650,
   processRoundTripNs: 25_000,
-  windowNs: 1_000,
-  burst: 8,
-  switchNs: 100_000,
+  windowNs: 4_000,
+  burst: 32,
+  switchNs: 400_000,
   parallelInflation: 1.3,
 };
 
