@@ -12,10 +12,12 @@ import { runTrial, type TrialResult } from './trial.ts';
  * untried candidate expected fastest; repeat. A candidate is expected at the measured speed of
  * the run it was proposed from times the ratio the model predicts between the two (both priced
  * from that run's profile): the model ranks partitions better than it predicts absolute speed.
- * Only candidates the model prices `gain` (3 %) faster than the run they come from, and expected
- * within `slack` of the best measured speed, are run. When none is left,
- * or none fits the time left, the best measured ones are run again in turn (a short run on a
- * shared machine is noisy; the ranking takes each candidate's median). Stops at the budget.
+ * Candidates the model prices `gain` (3 %) faster than the run they come from, and expected
+ * within `slack` of the best measured speed, run first. When there are none, the others are
+ * explored (a shape, instance count and placement, not measured yet first) down to `explore` of
+ * the best measured speed, so that every kind of candidate is checked against the model. The last
+ * quarter of the budget runs the best measured ones again in turn (a short run on a shared machine
+ * is noisy; the ranking takes each candidate's median). Stops at the budget.
  */
 export interface TuneOptions {
   config: Config;
@@ -34,6 +36,10 @@ export interface TuneOptions {
   slack?: number;
   /** Least gain the model must predict over the run a candidate comes from for it to be tried. Default 0.03. */
   gain?: number;
+  /** Candidates not promising are still explored down to this share of the best measured speed. Default 0.25. */
+  explore?: number;
+  /** Share of the budget kept for running the best again. Default 0.25. */
+  confirmShare?: number;
   /** How many of the best are run again when nothing new is worth trying. Default 3. */
   confirm?: number;
   progress?: (line: string) => void;
@@ -78,10 +84,14 @@ export async function tune(o: TuneOptions): Promise<TuneResult> {
   const say = o.progress ?? (() => {});
   const slack = o.slack ?? 0.95;
   const gain = o.gain ?? 0.03;
+  const explore = o.explore ?? 0.25;
   mkdirSync(o.out, { recursive: true });
   const rows: TuneRow[] = [];
   const byKey = new Map<string, { row: TuneRow; candidate: Candidate; costs: RunCosts | null }>();
-  const pool = new Map<string, Proposed & { from: string; expected: number }>();
+  const pool = new Map<string, Proposed & { from: string; expected: number; promising: boolean }>();
+  /** Instance counts and placements measured so far: exploring prefers a shape not yet tried. */
+  const shapes = new Set<string>();
+  const shapeOf = (c: Candidate) => `${c.groups.length}:${placementOf(c)}`;
   let reference: string | null = null;
   let bestMeasured = 0;
   let trialNo = 0;
@@ -90,7 +100,7 @@ export async function tune(o: TuneOptions): Promise<TuneResult> {
   const run = async (candidate: Candidate | null, row: TuneRow): Promise<TrialResult> => {
     const id = `t${String(++trialNo).padStart(2, '0')}`;
     const dir = join(o.out, `${id}-${row.name.replace(/[^\w.+-]/g, '_')}`);
-    say(`[${elapsed().toFixed(0).padStart(4)} s / ${(o.budgetMs / 1000).toFixed(0)} s] ${id} ${row.name}: ${row.instances} instance(s), ${row.placement}${row.predicted !== null ? `, predicted ${fmt(row.predicted)}` : ''} …`);
+    say(`[${elapsed().toFixed(0).padStart(4)} s / ${(o.budgetMs / 1000).toFixed(0)} s] ${id} ${row.name}: ${row.instances > 0 ? `${row.instances} instance(s), ${row.placement}` : 'the start'}${row.predicted !== null ? `, predicted ${fmt(row.predicted)}` : ''} …`);
     const r = await runTrial({ config: o.config, params: o.params, base: o.base, instName: o.instName, seed: o.seed, until: o.until, profileNs: o.profileNs, dir, signal: budgetSignal, ...(o.catalog ? { catalog: o.catalog } : {}) }, candidate);
     row.dirs.push(dir);
     if (r.measured !== null) row.measured.push(r.measured);
@@ -100,7 +110,8 @@ export async function tune(o: TuneOptions): Promise<TuneResult> {
       const same = r.metrics === reference;
       row.sameMetrics = row.sameMetrics === null ? same : row.sameMetrics && same;
     }
-    if (r.problem) row.note = r.problem;
+    // A repeat cut short by the budget keeps the row's earlier measurements and says nothing.
+    if (r.problem && row.measured.length === 0) row.note = r.problem;
     say(`        ${r.status}${r.measured !== null ? `: measured ${fmt(r.measured)}` : ''} (${fmt(r.runSpeed)} over the whole run, ${r.wallSeconds.toFixed(1)} s wall)${row.sameMetrics === false ? ', METRICS DIFFER' : ''}`);
     if (r.measured !== null) bestMeasured = Math.max(bestMeasured, row.median!);
     return r;
@@ -110,12 +121,13 @@ export async function tune(o: TuneOptions): Promise<TuneResult> {
     const self = predict(r.costs, currentCandidate(r.costs), o.machine, o.cores).speed;
     for (const p of proposeCandidates(r.costs, o.cores, o.machine)) {
       const key = candidateKey(p.candidate);
-      // Only what the model expects to be clearly faster than the run it comes from.
-      if (byKey.has(key) || p.prediction.speed < self * (1 + gain)) continue;
+      if (byKey.has(key)) continue;
+      // Promising: the model expects it clearly faster than the run it comes from.
+      const promising = p.prediction.speed >= self * (1 + gain);
       const expected = self > 0 ? (r.measured * p.prediction.speed) / self : p.prediction.speed;
       const known = pool.get(key);
       // The newest profile prices it best (it measured channel costs the earlier may not have).
-      if (!known || known.from < from) pool.set(key, { ...p, from, expected });
+      if (!known || known.from < from) pool.set(key, { ...p, from, expected, promising });
     }
   };
 
@@ -130,24 +142,27 @@ export async function tune(o: TuneOptions): Promise<TuneResult> {
   byKey.set(candidateKey(startCandidate), { row: startRow, candidate: startCandidate, costs: first.costs });
   absorb(first, startRow.id);
 
+  shapes.add(shapeOf(startCandidate));
+  // Expected wall time of a trial: the simulated time at the expected speed, plus a second of start-up.
+  const fits = (speed: number, within: number) => toSeconds(o.until) / Math.max(speed, 1e-12) + 1 <= within;
+  const reserve = (o.confirmShare ?? 0.25) * (o.budgetMs / 1000);
   for (;;) {
     if (left() <= 0) break;
     const ranked = [...pool.entries()].sort((a, b) => b[1].expected - a[1].expected || (a[0] < b[0] ? -1 : 1));
-    let chosen: [string, Proposed & { from: string; expected: number }] | null = null;
-    for (const entry of ranked) {
-      const p = entry[1];
-      if (p.expected < slack * bestMeasured) break;
-      // Expected wall time: the simulated time at the expected speed, plus a second of start-up.
-      const wall = toSeconds(o.until) / Math.max(p.expected, 1e-12) + 1;
-      if (wall <= left()) {
-        chosen = entry;
-        break;
-      }
+    // Exploit: what the model expects clearly faster, and close to the best measured or above.
+    let chosen = ranked.find(([, p]) => p.promising && p.expected >= slack * bestMeasured && fits(p.expected, left())) ?? null;
+    // Explore while time outside the confirmation reserve is left: a shape (instance count,
+    // placement) not measured yet first, so that every kind of candidate is checked against the
+    // model, as long as it is expected at a quarter of the best measured speed or more.
+    if (chosen === null && left() > reserve) {
+      const candidates = ranked.filter(([, p]) => p.expected >= explore * bestMeasured && fits(p.expected, left() - reserve));
+      chosen = candidates.find(([, p]) => !shapes.has(shapeOf(p.candidate))) ?? candidates[0] ?? null;
     }
     if (chosen === null) break;
     const [key, p] = chosen;
+    shapes.add(shapeOf(p.candidate));
     pool.delete(key);
-    const row: TuneRow = { id: '', name: p.candidate.name, how: `${p.how} (from ${p.from}; expected ${fmt(p.expected)})`, instances: p.candidate.groups.length, placement: placementOf(p.candidate), cores: o.cores, predicted: p.prediction.speed, measured: [], median: null, sameMetrics: null, dirs: [] };
+    const row: TuneRow = { id: '', name: p.candidate.name, how: `${p.how} (from ${p.from}; expected ${fmt(p.expected)}${p.promising ? '' : ', exploring'})`, instances: p.candidate.groups.length, placement: placementOf(p.candidate), cores: o.cores, predicted: p.prediction.speed, measured: [], median: null, sameMetrics: null, dirs: [] };
     row.id = `t${String(trialNo + 1).padStart(2, '0')}`;
     // Names repeat across proposals from different runs: keep rows apart.
     if (rows.some((r) => r.name === row.name)) row.name = `${row.name}#${row.id}`;
