@@ -8,7 +8,7 @@
  * from the profile of the one-instance run (`s`, `linear1`), as `tune` predicts from its start,
  * and from its own profile. Error = predicted / measured - 1. With --fit, the three fitted machine
  * figures (burst, switchNs, parallelInflation) and windowNs are chosen on a grid to minimise the
- * mean |log(predicted / measured)| of the one-profile predictions, also fitted on one config and
+ * mean |log(predicted / measured)| of both predictions, also fitted on one config and
  * checked on the other; --write-machine <file> writes the fitted figures for `--machine`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -55,7 +55,8 @@ function fit(sets: Array<{ base: RunCosts; runs: Measured[] }>, cores: number): 
           const m: Machine = { ...DEFAULT_MACHINE, burst, switchNs, parallelInflation, windowNs, source: 'fitted' };
           let err = 0;
           let n = 0;
-          for (const s of sets) for (const r of s.runs) (err += logErr(fromBase(s.base, r, m, cores), r.measured), n++);
+          // Both uses count: tune prices candidates from a start profile and from their own.
+          for (const s of sets) for (const r of s.runs) (err += logErr(fromBase(s.base, r, m, cores), r.measured) + logErr(fromSelf(r, m, cores), r.measured), n += 2);
           if (err / n < bestErr) {
             bestErr = err / n;
             best = m;

@@ -127,23 +127,26 @@ export function measureCosts(dir: string, options: TrimOptions = {}): RunCosts {
     const sim = (last.simPs - first.simPs) / 1e12;
     speeds.push(sim / (wall / 1e9));
     sims.push(sim);
+    const runqueue = a.runqueueNs !== undefined && b.runqueueNs !== undefined ? Math.min(wall, b.runqueueNs - a.runqueueNs) : null;
+    const cpu = a.cpuNs !== undefined && b.cpuNs !== undefined ? b.cpuNs - a.cpuNs : null;
+    if (cpu === null || runqueue === null) schedstat = false;
+    else (cpuAll += cpu, runqueueAll += runqueue, wallAll += wall);
+    // A channel span that lost its core meanwhile counts the lost time too: the per-message
+    // figures take the share of ready time the thread had a core (1 on an idle machine).
+    const onCore = cpu !== null && runqueue !== null && cpu + runqueue > 0 ? cpu / (cpu + runqueue) : 1;
     let inChannels = 0;
     let wait = 0;
     last.channels.forEach((c, j) => {
       const s = first.channels.find((x) => x.channel === c.channel) ?? first.channels[j]!;
       wait += c.waitNs - s.waitNs;
       inChannels += c.waitNs - s.waitNs + c.rxNs - s.rxNs + c.txNs - s.txNs + c.syncNs - s.syncNs;
-      rxNs += c.rxNs - s.rxNs;
+      rxNs += (c.rxNs - s.rxNs) * onCore;
       rxMsgs += c.rxMsgs - s.rxMsgs;
-      txNs += c.txNs - s.txNs;
+      txNs += (c.txNs - s.txNs) * onCore;
       txMsgs += c.txMsgs - s.txMsgs;
-      syncNs += c.syncNs - s.syncNs;
+      syncNs += (c.syncNs - s.syncNs) * onCore;
       syncMsgs += c.syncMsgs - s.syncMsgs;
     });
-    const runqueue = a.runqueueNs !== undefined && b.runqueueNs !== undefined ? Math.min(wall, b.runqueueNs - a.runqueueNs) : null;
-    const cpu = a.cpuNs !== undefined && b.cpuNs !== undefined ? b.cpuNs - a.cpuNs : null;
-    if (cpu === null || runqueue === null) schedstat = false;
-    else (cpuAll += cpu, runqueueAll += runqueue, wallAll += wall);
     const channelWork = inChannels - wait;
     const busy = Math.max(0, wall - inChannels);
     // Ready but without a core is not work. A thread that loses its core in the middle of a
