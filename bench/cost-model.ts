@@ -42,7 +42,9 @@ async function profileOne(config: Config, params: Record<string, unknown>, inst:
 
 /** Predicted speed of `m`'s partition from `base`'s costs. */
 const fromBase = (base: RunCosts, m: Measured, machine: Machine, cores: number) => predict(base, currentCandidate(m.costs), machine, cores).speed;
-const fromSelf = (m: Measured, machine: Machine, cores: number) => predict(m.costs, currentCandidate(m.costs), machine, cores).speed;
+/** From its own profile; where that cannot tell the other programs' load (more instances than cores), the base profile's, as tune does. */
+const fromSelf = (m: Measured, machine: Machine, cores: number, base?: RunCosts) =>
+  predict(m.costs, currentCandidate(m.costs), machine, cores, m.costs.otherLoad === null && base?.otherLoad != null ? { otherLoad: base.otherLoad } : {}).speed;
 const logErr = (p: number, m: number) => Math.abs(Math.log(p / m));
 
 function fit(sets: Array<{ base: RunCosts; runs: Measured[] }>, cores: number): Machine {
@@ -51,12 +53,12 @@ function fit(sets: Array<{ base: RunCosts; runs: Measured[] }>, cores: number): 
   for (const burst of [0, 1, 2, 4, 8, 16, 32, 64])
     for (const switchNs of [10e3, 20e3, 50e3, 100e3, 200e3, 400e3, 800e3, 1.6e6])
       for (const parallelInflation of [1, 1.1, 1.2, 1.3, 1.5, 1.7, 2])
-        for (const windowNs of [250, 500, 1000, 2000, 4000, 8000]) {
+        for (const windowNs of [250, 500, 1000, 2000, 4000, 8000, 16000]) {
           const m: Machine = { ...DEFAULT_MACHINE, burst, switchNs, parallelInflation, windowNs, source: 'fitted' };
           let err = 0;
           let n = 0;
           // Both uses count: tune prices candidates from a start profile and from their own.
-          for (const s of sets) for (const r of s.runs) (err += logErr(fromBase(s.base, r, m, cores), r.measured) + logErr(fromSelf(r, m, cores), r.measured), n += 2);
+          for (const s of sets) for (const r of s.runs) (err += logErr(fromBase(s.base, r, m, cores), r.measured) + logErr(fromSelf(r, m, cores, s.base), r.measured), n += 2);
           if (err / n < bestErr) {
             bestErr = err / n;
             best = m;
@@ -93,7 +95,7 @@ export async function run(args: string[]): Promise<void> {
     }
     const rows = sets.flatMap((s) => s.runs.map((r) => {
       const base = fromBase(s.base, r, machine, cores);
-      const self = fromSelf(r, machine, cores);
+      const self = fromSelf(r, machine, cores, s.base);
       return { config: s.config, inst: r.inst, instances: r.instances, measured: r.measured, predicted: base, error: base / r.measured - 1, predictedSelf: self, errorSelf: self / r.measured - 1 };
     }));
     say(`cost model on ${cores} cores, machine: ${JSON.stringify({ burst: machine.burst, switchNs: machine.switchNs, parallelInflation: machine.parallelInflation, windowNs: machine.windowNs })}`);

@@ -75,7 +75,8 @@ export interface RunCosts {
    * Other threads that competed for the cores during the run (other programs, another run),
    * estimated from how much of the time the run's threads were ready they got a core:
    * a share φ = cpu / (cpu + run queue) with r of them runnable on c cores means about
-   * c / φ − r others. 0 on an idle machine, null without schedstat.
+   * c / φ − r others. 0 on an idle machine; null without schedstat, and for a run with more
+   * instances than cores.
    */
   otherLoad: number | null;
   instances: { name: string; components: number[]; placement: string; computeNs: number; overheadNs: number; waitShare: number; runqueueShare: number | null }[];
@@ -224,6 +225,10 @@ export function measureCosts(dir: string, options: TrimOptions = {}): RunCosts {
     otherLoad = Math.max(0, cores / Math.max(share, 1e-3) - Math.max(ready, 1e-3));
     // A thread that gets nearly all it asks for says the machine was idle: not a fraction of a thread.
     if (share > 0.95) otherLoad = 0;
+    // With more instances than cores, the run's own threads wake in bursts and queue behind each
+    // other: the estimate then counts them as others (measured: 40 where runs of one or two
+    // instances said 10 under the same load). Unknown, rather than wrong.
+    if (instances.length > cores) otherLoad = null;
   }
   const sim = median(sims);
   if (!(sim > 0)) notes.push('no simulated time passed in the window: costs are zero');

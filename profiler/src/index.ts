@@ -20,7 +20,7 @@ export { summaryText } from './summary-text.ts';
 export { waitColour } from './colour.ts';
 export { measureCosts, type RunCosts, type ComponentCost, type LinkCost, type MeasuredChannelCosts } from './costs.ts';
 export { readTopology, type Topology } from './topology.ts';
-export { predict, channelCosts, expectedMax, type Candidate, type CandidateGroup, type Prediction, type InstancePrediction } from './cost-model.ts';
+export { predict, channelCosts, expectedMax, type PredictOptions, type Candidate, type CandidateGroup, type Prediction, type InstancePrediction } from './cost-model.ts';
 export { DEFAULT_MACHINE, loadMachine, type Machine } from './machine.ts';
 export { partitionGraph, buildGraph, type WeightedGraph, type PartitionOptions } from './partitioner.ts';
 export { patternsFor, pathTrie, ranges, type Patterns } from './globs.ts';

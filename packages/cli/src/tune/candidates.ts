@@ -1,5 +1,5 @@
 import {
-  currentCandidate, nameGroups, predict, proposeGroups, type Candidate, type CandidateGroup, type Machine, type Prediction, type RunCosts,
+  currentCandidate, nameGroups, predict, proposeGroups, type Candidate, type CandidateGroup, type Machine, type Prediction, type PredictOptions, type RunCosts,
 } from '@splitsim/profiler';
 
 /**
@@ -17,9 +17,9 @@ export interface Proposed {
   how: string;
 }
 
-export function proposeCandidates(costs: RunCosts, cores: number, machine: Machine): Proposed[] {
+export function proposeCandidates(costs: RunCosts, cores: number, machine: Machine, options: PredictOptions = {}): Proposed[] {
   const out: Proposed[] = [];
-  const add = (candidate: Candidate, how: string) => out.push({ candidate, prediction: predict(costs, candidate, machine, cores), how });
+  const add = (candidate: Candidate, how: string) => out.push({ candidate, prediction: predict(costs, candidate, machine, cores, options), how });
   const maxK = Math.max(2, 2 * cores);
   for (let k = 1; k <= maxK && k <= costs.components.length; k++) {
     const groups = proposeGroups(costs, k, cores, machine, 'thread');
@@ -27,7 +27,7 @@ export function proposeCandidates(costs: RunCosts, cores: number, machine: Machi
     add({ name: `rebalance${groups.length}`, groups: groups.map((g, i) => ({ name: names[i]!, components: g, placement: 'thread' })) }, `rebalance into ${k}`);
   }
   const current = currentCandidate(costs);
-  const priced = predict(costs, current, machine, cores);
+  const priced = predict(costs, current, machine, cores, options);
   // Split the busiest instance of the measured partition.
   const busiest = [...priced.instances].sort((a, b) => b.total - a.total || (a.name < b.name ? -1 : 1))[0];
   const target = current.groups.find((g) => g.name === busiest?.name);

@@ -116,10 +116,15 @@ export async function tune(o: TuneOptions): Promise<TuneResult> {
     if (r.measured !== null) bestMeasured = Math.max(bestMeasured, row.median!);
     return r;
   };
+  // Other programs' load, as the last profile that could tell measured it (one with more
+  // instances than cores cannot): a property of the machine during the session, not of a run.
+  let otherLoad: number | undefined;
   const absorb = (r: TrialResult, from: string) => {
     if (!r.costs || r.measured === null) return;
-    const self = predict(r.costs, currentCandidate(r.costs), o.machine, o.cores).speed;
-    for (const p of proposeCandidates(r.costs, o.cores, o.machine)) {
+    if (r.costs.otherLoad !== null) otherLoad = r.costs.otherLoad;
+    const load = otherLoad !== undefined ? { otherLoad } : {};
+    const self = predict(r.costs, currentCandidate(r.costs), o.machine, o.cores, load).speed;
+    for (const p of proposeCandidates(r.costs, o.cores, o.machine, load)) {
       const key = candidateKey(p.candidate);
       if (byKey.has(key)) continue;
       // Promising: the model expects it clearly faster than the run it comes from.
