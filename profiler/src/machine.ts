@@ -37,8 +37,10 @@ export interface Machine {
 /**
  * dev-2c (2-core AMD EPYC VM). Channel figures: profiled `halves` runs (rx about 150 ns, tx with
  * the extra event about 400 ns per message) and `bench channel` (round trips). burst, switchNs,
- * parallelInflation and windowNs: `npm run bench -- cost-model --fit`, 2026-12-07, on a machine
- * shared with other sessions (load average 11-20); docs/BENCHMARKS.md, "Cost model".
+ * parallelInflation and windowNs: `npm run bench -- cost-model --fit`, 2026-12-07 15:24-15:32, on
+ * a machine shared with other sessions (load average 21-30: burst and windowNs ended at the top of
+ * the grid). Fit them again on the machine you run on (`--write-machine`, then `--machine`);
+ * docs/BENCHMARKS.md, "Cost model".
  */
 export const DEFAULT_MACHINE: Machine = {
   source: 'dev-2c defaults (docs/BENCHMARKS.md, cost model)',
@@ -49,8 +51,8 @@ export const DEFAULT_MACHINE: Machine = {
   syncNsPerMsg: 150,
   threadRoundTripNs: 650,
   processRoundTripNs: 25_000,
-  windowNs: 4_000,
-  burst: 32,
+  windowNs: 16_000,
+  burst: 64,
   switchNs: 400_000,
   parallelInflation: 1.3,
 };
