@@ -195,7 +195,9 @@ function reasonsOf(costs: RunCosts, candidate: Candidate, p: Prediction, current
   out.push(
     `measured ${speedShort(costs.measuredSpeed)} with ${costs.topology.instances.length} instance(s) (${costs.topology.instantiation}); the model prices that partition at ${speedShort(current.speed)} on ${cores} core(s)`,
   );
-  if (current.otherLoad >= 0.25) {
+  if (costs.otherLoad === null && costs.instances.length > cores) {
+    out.push('how busy the machine was cannot be told from a run with more instances than cores (its own threads queue behind each other): predictions assume no other programs');
+  } else if (current.otherLoad >= 0.25) {
     out.push(`the machine was busy: about ${current.otherLoad.toFixed(1)} other threads were ready to run beside this run's (schedstat); predictions assume as many (rebalance --idle assumes none)`);
   }
   const over = costs.topology.instances.length > cores ? `: ${costs.topology.instances.length} instances on ${cores} cores take turns every lookahead` : '';
