@@ -32,7 +32,7 @@ test('a config with ten mistakes: all ten reported with their paths, exit non-ze
   const r = await runs.bad;
   assert.equal(r.code, 2, r.stderr);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /^splitsim: the plan has 10 problems:\n/);
+  assert.match(r.stderr, /^splitsim: test\/fixtures\/bad-config.ts: the plan has 10 problems:\n/);
   const lines = r.stderr.split('\n').filter((l) => l.startsWith('  - '));
   assert.equal(lines.length, 10, r.stderr);
   const expected = [

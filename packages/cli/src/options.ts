@@ -44,6 +44,7 @@ export const OPTIONS = {
   machine: () => new Option('--machine <file>', 'machine figures for the cost model, JSON (default: the ones measured on the development machine; see docs/tuning.md)'),
   idle: () => new Option('--idle', 'predict for an idle machine, even if the profiled run shared its cores with other programs'),
   budget: () => new Option('--budget <time>', 'wall-clock time to spend, with a unit: 10min, 90s'),
+  params: () => new Option('--params', "list the config's parameters (name, type, default) and exit"),
   workers: () => new Option('--workers <n>', 'worker threads for replications and sweeps (default: the cores available; 0 runs them in this thread)').argParser(integer),
 } as const;
 

@@ -43,6 +43,11 @@ const zodLike = z.custom<z.ZodType>((v) => typeof v === 'object' && v !== null &
 const fn = z.custom<(...a: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
 const name = (what: string) => z.string().regex(NAME, `must be a ${what} of letters, digits, ".", "_" or "-"`);
 
+const statisticsSchema = z.record(
+  z.string().min(1),
+  z.object({ type: z.enum(['counter', 'tally', 'timeWeighted', 'quantiles', 'batchMeans', 'series']), unit: z.string().optional(), description: z.string().min(1) }),
+);
+
 const modelSpecSchema = z.object({
   model: name('name such as "lb.load-aware"'),
   kinds: z.array(name('kind')).min(1, 'must name at least one kind'),
@@ -51,6 +56,8 @@ const modelSpecSchema = z.object({
   params: zodLike,
   default: z.boolean().optional(),
   roles: z.array(z.string().min(1)).optional(),
+  statistics: statisticsSchema.optional(),
+  external: z.boolean().optional(),
 });
 
 const kindSchema = z.object({
@@ -70,6 +77,7 @@ const appSchema = z.object({
   talksTo: fn.optional(),
   listens: fn.optional(),
   steady: fn.optional(),
+  statistics: statisticsSchema.optional(),
 });
 
 const stepSchema = z.object({ step: name('name'), description: z.string().min(1), derive: fn });

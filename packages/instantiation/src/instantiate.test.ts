@@ -172,7 +172,7 @@ test('validation collects every problem, each naming its component, link or inst
     'link h0.eth ↔ sw.p0: has zero latency, so it cannot be cut (no lookahead), but the partition puts its ends in h0 and sw; put both ends in one instance or give the link a latency',
     'link h1.eth ↔ sw.p1: is marked noCut but the partition puts its ends in h1 and sw; put both ends in one instance',
     'link src.out ↔ srv.input: model server.fifo (server) has no port "input" (ports: in, out); link one of those or choose another model',
-    `snk: no model module provides model "sink.fancy" (1 component uses it); add the module that exports it to the config's modules, or choose another model (splitsim models lists them)`,
+    `snk: no model module provides model "sink.fancy" (1 component uses it; modules: splitsim/models, stand-ins); add the module that exports it to the config's modules, or choose another model (splitsim models lists them)`,
     'src: unknown parameter "burst"; parameters of model source.poisson: rate',
   ].sort());
 });
@@ -194,7 +194,7 @@ test('the same mistake on many components is one line of the message', () => {
   const sys = datacenter().system;
   assert.throws(() => instantiate(sys, { models: [{ kind: 'switch', model: 'switch.fast' }, { kind: 'host', model: 'host.protocol' }] }, options()), (err: PlanError) => {
     assert.equal(err.problems.length, 1);
-    assert.match(err.message, /^the plan has 1 problem:\n {2}- core, block0\/agg, block0\/rack0\/tor and 33 more: no model module provides model "switch\.fast" \(36 components use it\);/);
+    assert.match(err.message, /^the plan has 1 problem:\n {2}- core, block0\/agg, block0\/rack0\/tor and 33 more: no model module provides model "switch\.fast" \(36 components use it; modules: splitsim\/models, stand-ins\);/);
     return true;
   });
 });

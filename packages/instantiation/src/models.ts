@@ -150,7 +150,7 @@ export function checkModels(system: System, resolved: ResolvedSystem, chosen: Re
   }
   for (const [model, paths] of missing) {
     const hint = closest(model, catalog.keys());
-    problems.push({ where: someOf(paths), message: `no model module provides model "${model}"${hint ? ` (did you mean "${hint}"?)` : ''} (${paths.length === 1 ? '1 component uses' : `${paths.length} components use`} it); add the module that exports it to the config's modules, or choose another model (splitsim models lists them)` });
+    problems.push({ where: someOf(paths), message: `no model module provides model "${model}"${hint ? ` (did you mean "${hint}"?)` : ''} (${paths.length === 1 ? '1 component uses' : `${paths.length} components use`} it; modules: ${modulesOf(catalog)}); add the module that exports it to the config's modules, or choose another model (splitsim models lists them)` });
   }
   return params;
 }
@@ -159,6 +159,12 @@ function append(map: Map<string, string[]>, key: string, value: string): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** The modules a catalogue's models come from, for messages. */
+function modulesOf(catalog: ModelCatalog): string {
+  const names = new Set([...catalog.values()].map((m) => (m as { module?: string }).module).filter((m) => m !== undefined));
+  return [...names].join(', ') || 'none';
 }
 
 function modelsFor(catalog: ModelCatalog, kind: string): string {

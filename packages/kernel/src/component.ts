@@ -24,6 +24,25 @@ export interface ComponentSpec<P = unknown> {
    * step that computes forwarding tables. Free-form words a step documents.
    */
   readonly roles?: readonly string[];
+  /**
+   * The statistics it records, by name (`wait.class*` for a family): what each is, its unit, one
+   * line. They feed `splitsim models` and the docs; a test holds every built-in model to them.
+   */
+  readonly statistics?: Readonly<Record<string, StatisticDoc>>;
+  /**
+   * Implemented only by an external simulator (docs/external-protocol.md): the spec declares the
+   * model's ports, parameters and statistics so plans can be checked, and only an instance placed
+   * `external` may hold its components. Set by defineExternalModel().
+   */
+  readonly external?: boolean;
+}
+
+/** What a statistic is, for people reading metrics.json. */
+export interface StatisticDoc {
+  readonly type: 'counter' | 'tally' | 'timeWeighted' | 'quantiles' | 'batchMeans' | 'series';
+  /** Of the values it counts or summarises: 'ps', 'packets', 'bytes', 'jobs', … */
+  readonly unit?: string;
+  readonly description: string;
 }
 
 /**

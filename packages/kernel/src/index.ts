@@ -6,7 +6,8 @@ export {
 } from './time.ts';
 export { EventQueue, ORDER_BASE, ORDER_SEQ_BITS, MAX_COMPONENT_ID } from './queue.ts';
 export { Rng } from './rng.ts';
-export { Component, defineSpec, type ComponentSpec, type ComponentClass } from './component.ts';
+export { Component, defineSpec, type ComponentSpec, type ComponentClass, type StatisticDoc } from './component.ts';
+export { defineExternalModel } from './external-model.ts';
 export { Context, Port, type RemoteLink, type Logger } from './context.ts';
 export { Engine, type Handler, type EngineOptions, type StopCondition, type StopReason, type RunResult, type ComponentMetrics } from './engine.ts';
 export { Counter, Tally } from './stats/tally.ts';

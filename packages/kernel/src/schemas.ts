@@ -6,28 +6,38 @@ import { parseRate, parseTime } from './time.ts';
  * A time accepts "500ns" or a number of ps; a rate accepts "10Gbps" or bits per second. Each
  * carries its unit as metadata, for `splitsim models` and the docs.
  */
-export const time = () =>
-  z
-    .union([z.string(), z.number()])
-    .transform((v, ctx) => {
-      try {
-        return parseTime(v);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    })
-    .meta({ unit: 'time' });
+type Quantity = ReturnType<typeof timeSchema>;
 
-export const rate = () =>
+/**
+ * A time: `units.time()` requires one; `units.time('1ms')` defaults to one, written as a user
+ * would write it (zod's own `.default()` skips parsing and would hand the model the string).
+ */
+export function time(): Quantity;
+export function time(dflt: string | number): z.ZodPrefault<Quantity>;
+export function time(dflt?: string | number): Quantity | z.ZodPrefault<Quantity> {
+  return dflt === undefined ? timeSchema() : timeSchema().prefault(dflt);
+}
+
+/** A rate: `units.rate()`, or `units.rate('10Gbps')` with a default. */
+export function rate(): Quantity;
+export function rate(dflt: string | number): z.ZodPrefault<Quantity>;
+export function rate(dflt?: string | number): Quantity | z.ZodPrefault<Quantity> {
+  return dflt === undefined ? rateSchema() : rateSchema().prefault(dflt);
+}
+
+/** A quantity written with a unit (or a plain number in the base unit), parsed by `parse`. */
+const quantity = (parse: (v: string | number) => number, unit: string) =>
   z
     .union([z.string(), z.number()])
     .transform((v, ctx) => {
       try {
-        return parseRate(v);
+        return parse(v);
       } catch (err) {
         ctx.addIssue({ code: 'custom', message: (err as Error).message });
         return z.NEVER;
       }
     })
-    .meta({ unit: 'rate' });
+    .meta({ unit });
+
+const timeSchema = () => quantity((v) => parseTime(v), 'time');
+const rateSchema = () => quantity((v) => parseRate(v), 'rate');

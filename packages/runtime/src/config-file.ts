@@ -63,7 +63,7 @@ export async function loadConfig(path: string, overrides: Record<string, unknown
     });
     throw new SplitSimError('E_PARAMS', `${path}: bad parameters:\n${lines.join('\n')}`, { file: path });
   }
-  const refs = config.modules.map((m) => resolveModule(m, file));
+  const refs = config.modules.map((m) => resolveModule(m, file, path));
   const catalog = checkedCatalog([builtinLoaded, ...(await importModules(refs, `config ${path}`))], `config ${path}`);
   return { file, config, params: parsed.data as Record<string, unknown>, catalog };
 }

@@ -11,6 +11,7 @@ import { Synchronizer, wallNs } from '@splitsim/channels';
 import { SimulationError, SplitSimError } from '@splitsim/kernel';
 import { buildInstance } from './build-instance.ts';
 import { planCatalog } from './modules.ts';
+import { pinSplitsim } from './pin-splitsim.ts';
 import { ControlBlock, createControl, type Command, type Failure, type InstanceSpec, type Report } from './control.ts';
 import { InstanceLoop, type LoopEnd } from './instance-loop.ts';
 import { ProfileCosts } from './profile-costs.ts';
@@ -56,6 +57,7 @@ async function main(spec: InstanceSpec, control: ControlBlock): Promise<void> {
   let profile: ProfileLog | null = null;
   let loop: InstanceLoop | null = null;
   try {
+    if (spec.plan.modules.some((m) => m.url !== undefined)) pinSplitsim();
     const { engine, cut } = buildInstance(spec.plan, spec.instance, await planCatalog(spec.plan), (line) => log.push(line));
     channels = new InstanceChannels(spec.plan, spec.instance, engine, cut, spec.channels, {
       whileFull: () => loop!.whileFull(),

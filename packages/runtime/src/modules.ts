@@ -13,9 +13,9 @@ import { BUILTIN_MODULE } from '@splitsim/models';
  * from the config's directory as Node would. TypeScript modules load through tsx, which the
  * `splitsim` command registers (and instances register when a plan needs it).
  */
-export function resolveModule(specifier: string, configFile: string): ModuleRef {
+export function resolveModule(specifier: string, configFile: string, shownAs = configFile): ModuleRef {
   if (specifier === BUILTIN_MODULE) return { specifier };
-  const from = `config ${configFile}`;
+  const from = `config ${shownAs}`;
   if (specifier.startsWith('./') || specifier.startsWith('../') || isAbsolute(specifier)) {
     const file = resolvePath(dirname(configFile), specifier);
     if (!existsSync(file)) throw new SplitSimError('E_CONFIG', `${from}: model module ${specifier} not found (no file ${file})`, { file: configFile, module: specifier });

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { parseTime, SplitSimError, studentTQuantile, type ComponentMetrics } from '@splitsim/kernel';
-import { instantiate, type Figure } from '@splitsim/instantiation';
+import type { Figure } from '@splitsim/instantiation';
+import { planConfig } from './plan-config.ts';
 import { loadConfig } from './config-file.ts';
 import { runSequential } from './run-sequential.ts';
 
@@ -35,12 +36,9 @@ export interface ReplicationResult {
 
 /** One replication: the task a pool worker runs (also callable in-process). */
 export async function runReplication(task: ReplicationTask): Promise<ReplicationResult> {
-  const { config, params, catalog } = await loadConfig(task.file, task.overrides);
-  const instName = task.inst ?? config.defaultInstantiation;
-  const build = config.instantiations[instName];
-  if (!build) throw new SplitSimError('E_CONFIG', `${task.file}: no instantiation "${instName}" (available: ${Object.keys(config.instantiations).join(', ')})`);
-  const system = config.system(params);
-  const plan = instantiate(system, build(system, params), { config: config.name, instantiation: instName, seed: task.seed, catalog });
+  const loaded = await loadConfig(task.file, task.overrides);
+  const { config, params, catalog } = loaded;
+  const { plan } = planConfig(loaded, task.file, task.inst, task.seed);
   const untilText = task.until ?? config.run?.until;
   const options: Parameters<typeof runSequential>[1] = { catalog };
   if (untilText !== undefined) options.until = parseTime(untilText, '--until');

@@ -9,7 +9,7 @@ export { z } from 'zod';
 export {
   SplitSimError, SimulationError, type ErrorCode,
   type Time, MAX_TIME, PS, NS, US, MS, SEC, parseTime, formatTime, parseRate, formatRate, serializationTime, toSeconds,
-  Component, defineSpec, type ComponentSpec, type ComponentClass, Context, Port, type Handler, type Logger, type ComponentMetrics,
+  Component, defineSpec, defineExternalModel, type ComponentSpec, type ComponentClass, type StatisticDoc, Context, Port, type Handler, type Logger, type ComponentMetrics,
   Rng, Counter, Tally, TimeWeighted, TimeSeries, Quantiles, BatchMeans, Statistics, type Statistic, normalQuantile, studentTQuantile,
   units,
 } from '@splitsim/kernel';
@@ -21,7 +21,7 @@ export {
   hostParams as hostKindParams, nicParams, switchParams, type HostParams, type HostInput, type NicParams, type NicInput, type SwitchParams, type SwitchInput,
   type AppDecl, type AppPeer, type AppEndpoint, type AppData,
   defineStep, type StepSpec, type StepInput, type StepResult, type StepComponent, type StepLink, type Silence,
-  frequency, size, capacity, parseFrequency, parseSize, type Capacity,
+  frequency, size, capacity, parseFrequency, parseSize, formatFrequency, formatSize, formatCapacity, type Capacity,
   datacenter, hostPath, fatTree, leafSpine, type DatacenterOptions, type Datacenter, type HostSlot, type FatTreeOptions, type FatTree, type FatTreeSlot, type LeafSpineOptions, type LeafSpine, type LeafSpineSlot, type HostChoices,
   type Problem,
 } from '@splitsim/system';
@@ -31,7 +31,7 @@ export {
   defineConfig, type Config, type ConfigInput, type Figure, statistic,
   instantiate, type Instantiation, type InstantiateOptions, type ModelRule, PlanError, type PlanProblem,
   single, linear, roundRobin, manual, s, ab, ac, cr, crK, rs, byPod, byRack, balanced, type ManualOptions, type BalancedOptions, type Group, type PartitionFn, type PartitionContext,
-  thread, childProcess, remote, type PlacementChoice, type InstanceInfo, type SyncChoice, type ChannelInfo,
+  thread, childProcess, remote, external, type ExternalOptions, type PlacementChoice, type InstanceInfo, type SyncChoice, type ChannelInfo,
   type Plan, parsePlan, serializePlan, type Catalog, type ModuleRef,
 } from '@splitsim/instantiation';
 
@@ -47,7 +47,7 @@ export {
   distribution, distributionSchema, type DistributionSpec,
   erlangB, erlangC, mmc, mmck, type MmcResult, type MmckResult, mmcNonPreemptivePriority, mmcPreemptivePriority, allenCunneenWait, kingmanWait, whittWait, mmcWait,
   tandem, cavityPush, cavityPull, cavityWaterFilling, cavityResourcePooling, type CavityResult, type GgcInput, type TandemInput, type TandemResult,
-  PHOLD_LEVELS, BUILTIN_MODULE,
+  PHOLD_LEVELS, BUILTIN_MODULE, protocol as serviceProtocol,
 } from '@splitsim/models';
 
 // Running plans from a script (runtime).

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatTime, SplitSimError } from '@splitsim/kernel';
-import { instantiate, planToDot, summarizePlan, type Config, type Plan } from '@splitsim/instantiation';
+import { planToDot, summarizePlan, type Config, type Instantiation, type Plan } from '@splitsim/instantiation';
+import { buildSystem, planConfig } from '@splitsim/runtime';
 import { applyPartitionFile } from '../apply-partition.ts';
 import { loadConfig, parseOverrides } from '../load-config.ts';
 import { options } from '../options.ts';
@@ -30,17 +31,14 @@ export function registerPlan(program: Command): void {
 
 export async function planCommand(file: string, flags: PlanFlags): Promise<void> {
   if (flags.json && flags.dot) throw new SplitSimError('E_CONFIG', '--json and --dot: choose one', { field: '--dot' });
-  const { config, params, catalog } = await loadConfig(file, parseOverrides(flags.set));
-  const system = config.system(params);
+  const loaded = await loadConfig(file, parseOverrides(flags.set));
+  const { config, params } = loaded;
   if (flags.list) {
-    process.stdout.write(listInstantiations(config, system, params));
+    process.stdout.write(listInstantiations(config, buildSystem(loaded, file), params));
     return;
   }
-  const name = flags.inst ?? config.defaultInstantiation;
-  const build = config.instantiations[name];
-  if (!build) throw new SplitSimError('E_CONFIG', `${file}: no instantiation "${name}" (available: ${Object.keys(config.instantiations).join(', ')})`, { file });
-  const inst = flags.partitionFile ? applyPartitionFile(build(system, params), flags.partitionFile, config.name) : build(system, params);
-  const plan = instantiate(system, inst, { config: config.name, instantiation: name, seed: flags.seed ?? config.run?.seed ?? 1, catalog });
+  const adjust = flags.partitionFile ? (inst: Instantiation) => applyPartitionFile(inst, flags.partitionFile!, config.name) : undefined;
+  const { plan } = planConfig(loaded, file, flags.inst, flags.seed ?? config.run?.seed ?? 1, adjust);
   if (flags.json) process.stdout.write(`${JSON.stringify(plan)}\n`);
   else if (flags.dot) process.stdout.write(planToDot(plan));
   else process.stdout.write(describePlan(plan));

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { formatTime, MS, parseTime, SimulationError, SplitSimError, toSeconds } from '@splitsim/kernel';
-import { instantiate, type Figure, type Plan } from '@splitsim/instantiation';
-import { defaultRunDirectory, runParallel, runSequential, writeReport, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
+import { describeParams, type Figure, type Instantiation, type Plan } from '@splitsim/instantiation';
+import { defaultRunDirectory, planConfig, runParallel, runSequential, writeReport, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
+import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { applyPartitionFile } from '../apply-partition.ts';
-import { loadConfig, parseOverrides } from '../load-config.ts';
 import { options } from '../options.ts';
 
 export interface RunFlags {
@@ -17,6 +17,7 @@ export interface RunFlags {
   quiet?: boolean;
   placement?: 'thread' | 'process';
   profile?: string | boolean;
+  params?: boolean;
   replications?: number;
   workers?: number;
   partitionFile?: string;
@@ -30,7 +31,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a config\'s instantiation and write a run directory (plan.json, metrics.json, run.json, run.log, profile/)')
     .argument('<config>', 'config file, e.g. configs/mmc.ts');
-  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'placement', 'partitionFile', 'profile', 'replications', 'workers', 'json', 'quiet')) cmd.addOption(o);
+  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'placement', 'partitionFile', 'profile', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     [
@@ -60,21 +61,20 @@ function profileInterval(flag: string | boolean | undefined): number {
 export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   // --replications: independent seeds on a worker pool (commands/sweep.ts), not one run.
   if (flags.replications !== undefined && flags.replications > 1) return (await import('./sweep.ts')).replicationsCommand(file, flags);
-  const { config, params, catalog } = await loadConfig(file, parseOverrides(flags.set));
-  const instName = flags.inst ?? config.defaultInstantiation;
-  const build = config.instantiations[instName];
-  if (!build) {
-    throw new SplitSimError('E_CONFIG', `${file}: no instantiation "${instName}" (available: ${Object.keys(config.instantiations).join(', ')})`, { file });
-  }
+  const loaded = await loadConfig(file, parseOverrides(flags.set));
+  const { config, params, catalog } = loaded;
+  if (flags.params) return printParams(loaded, flags.json === true);
   const seed = flags.seed ?? config.run?.seed ?? 1;
   const untilText = flags.until ?? config.run?.until;
   const until = untilText === undefined ? undefined : parseTime(untilText, '--until');
   const profileNs = profileInterval(flags.profile);
-  const system = config.system(params);
-  const inst = flags.partitionFile ? applyPartitionFile(build(system, params), flags.partitionFile, config.name) : build(system, params);
-  let plan: Plan = instantiate(system, inst, { config: config.name, instantiation: instName, seed, catalog });
-  if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => ({ ...i, placement: { kind: flags.placement! } })) };
-  const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0;
+  const adjust = flags.partitionFile ? (inst: Instantiation) => applyPartitionFile(inst, flags.partitionFile!, config.name) : undefined;
+  const planned = planConfig(loaded, file, flags.inst, seed, adjust);
+  const instName = planned.instantiation;
+  let plan: Plan = planned.plan;
+  // An external instance stays external: only its program implements its models.
+  if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => (i.placement.kind === 'external' ? i : { ...i, placement: { kind: flags.placement! } })) };
+  const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0 || plan.instances.some((i) => i.placement.kind === 'external');
   if (parallel && flags.maxEvents !== undefined) {
     throw new SplitSimError('E_CONFIG', '--max-events needs a run in one instance: which events come first across instances is only known in one engine; use --until', { field: '--max-events' });
   }
@@ -119,7 +119,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
         profileNs,
         signal: abort.signal,
         progress,
-        started: (name, kind, pid) => say(`  instance ${name}: ${kind}${kind === 'process' ? ` pid ${pid}` : ''}\n`),
+        started: (name, kind, pid) => say(`  instance ${name}: ${kind}${kind !== 'thread' ? ` pid ${pid}` : ''}\n`),
       });
       const extra: Record<string, unknown> = { placement: placements, runSeconds: r.runSeconds };
       if (r.stopExact !== undefined) extra.stopExact = r.stopExact;
@@ -153,6 +153,20 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   if (profileText && !flags.json && !flags.quiet) process.stdout.write(`\n${profileText}${profileText.endsWith('\n') ? '' : '\n'}`);
   if (failure !== null) process.stderr.write(`splitsim: run failed: ${failure}\n  run directory ${dir}\n`);
   process.exitCode = EXIT[run.status];
+}
+
+/** `--params`: the config's parameters with their types, defaults and the values this command line gives them. */
+function printParams(loaded: LoadedConfig, json: boolean): void {
+  const list = describeParams(loaded.config.params).map((p) => ({ ...p, value: loaded.params[p.name] }));
+  if (json) {
+    process.stdout.write(`${JSON.stringify(list)}\n`);
+    return;
+  }
+  const width = Math.max(4, ...list.map((p) => p.name.length));
+  const lines = [`${loaded.config.name} parameters (--set name=value):`];
+  for (const p of list) lines.push(`  ${p.name.padEnd(width)}  ${p.type}${p.required ? ', required' : ''}${p.default !== undefined ? `, default ${JSON.stringify(p.default)}` : ''}`);
+  if (list.length === 0) lines.push('  (none)');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function report(run: RunRecord, dir: string, o: { config: string; instName: string; seed: number; json: boolean; quiet: boolean; figures: Figure[] }): void {

@@ -1,5 +1,5 @@
 import type { output, ZodType } from 'zod';
-import type { Context } from '@splitsim/kernel';
+import type { Context, StatisticDoc } from '@splitsim/kernel';
 import type { AppDecl } from '@splitsim/system';
 import type { Packet } from './packet.ts';
 import type { Conn, Tcp } from './tcp.ts';
@@ -12,6 +12,8 @@ import type { Conn, Tcp } from './tcp.ts';
  * detailed host models both run every application.
  */
 export interface AppSpec<P extends Record<string, unknown> = any> extends AppDecl<P> {
+  /** The statistics it adds to its host's (see ComponentSpec.statistics). */
+  readonly statistics?: Readonly<Record<string, StatisticDoc>>;
   /** The transport it uses: a host sets up that layer (and its statistics) when some application needs it. */
   readonly protocol: 'udp' | 'tcp';
   /**
@@ -55,6 +57,11 @@ export interface AppHost {
   addressOf(path: string): number;
   /** Sends a UDP datagram (counted in the host's `udpSent`). */
   sendDatagram(p: Packet): void;
+  /**
+   * Sends `len` bytes of UDP payload to host address `dst` from port `sport` to `dport`; `sent`
+   * (default now) travels with it, so a receiver can measure latency or echo it back.
+   */
+  sendUdp(dst: number, sport: number, dport: number, len: number, sent?: number): void;
   /** The host's TCP (when some application uses TCP): open connections, write, write messages. */
   readonly tcp: Tcp;
   /** Runs `duration` ps of application work for `c` on the host's cores; then served(c) is called. */
