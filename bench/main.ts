@@ -14,6 +14,8 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   datacenter: () => import('./datacenter.ts'),
   'cost-model': () => import('./cost-model.ts'),
   tune: () => import('./tune.ts'),
+  ns3: () => import('./ns3/main.ts'),
+  compare: () => import('./compare.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);
