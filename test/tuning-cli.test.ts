@@ -28,7 +28,7 @@ test('bad input: the file or option named, exit 2, no stack trace', () => {
   const cases: Array<[string[], RegExp]> = [
     [['rebalance', join(scratch, 'nope')], /nope: no such run directory/],
     [['rebalance', v1], /log format version 1 has no component costs; profile the run again/],
-    [['rebalance', v1, '--cores', '0'], /--cores.*"0" is not a positive whole number/],
+    [['rebalance', v1, '--cores', '0'], /--cores.*"0" is not a whole number ≥ 1/],
     [['tune', 'configs/phold.ts', '--budget', '10ms'], /--budget 10ms: give at least 1s/],
     [['run', 'configs/phold.ts', '--partition-file', join(scratch, 'missing.json')], /--partition-file .*missing\.json: no such file/],
     [['run', 'configs/phold.ts', '--partition-file', file('dc.json', doc([{ name: 'a', components: ['**'] }], { config: 'datacenter', components: 1243 }))], /made for config "datacenter", not "phold"/],
