@@ -2,6 +2,7 @@ import type { System } from '@splitsim/system';
 import { builtinCatalog } from './builtin-catalog.ts';
 import { systemExtensions, type Catalog } from './catalog.ts';
 import { buildChannels, type SyncChoice } from './channels.ts';
+import { resolveFaults } from './faults.ts';
 import { checkModels, checkPorts, chooseModels, type ModelRule } from './models.ts';
 import { single } from './partitions/basic.ts';
 import type { Group, PartitionFn } from './partitions/types.ts';
@@ -57,6 +58,7 @@ export function instantiate(system: System, inst: Instantiation, options: Instan
   });
   const params = checkModels(system, { ...resolved, params: withDerived }, chosen, catalog.models, problems);
   checkPorts(system, chosen, catalog.models, problems);
+  const faults = resolveFaults(system, chosen, catalog.models, options.seed, problems);
 
   const groups = partition(system, inst.partition ?? single, options.instantiation, problems);
   if (groups === null) throw new PlanError(problems);
@@ -69,7 +71,7 @@ export function instantiate(system: System, inst: Instantiation, options: Instan
   const instances = groups.map((g, i) => ({ id: i, name: g.name, components: [...g.components].sort((x, y) => x - y), placement: placements[i]! }));
   const models = [...new Set(chosen as string[])].map((name) => ({ name, module: catalog.models.get(name)!.module }));
   const modules = catalog.modules.map((m) => ({ ...m }));
-  return planSchema.parse({ version: 2, config: options.config, system: system.name, instantiation: options.instantiation, seed: options.seed, modules, models, components, links, instances, channels });
+  return planSchema.parse({ version: 2, config: options.config, system: system.name, instantiation: options.instantiation, seed: options.seed, modules, models, components, links, instances, channels, ...(faults ? { faults } : {}) });
 }
 
 /** The partition's groups; null (and a problem) when it throws or returns something else. */
