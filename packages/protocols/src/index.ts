@@ -14,3 +14,5 @@ export { RaftClient } from './raft/client.ts';
 export { RaftObserver } from './raft/observer.ts';
 export { raftCommitLatency, raftElectionTime } from './raft/analytic.ts';
 export { pooled, total, type TallyJson } from './figures.ts';
+export { Coordinator2pc } from './twopc/coordinator.ts';
+export { Participant2pc } from './twopc/participant.ts';
