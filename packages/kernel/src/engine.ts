@@ -127,6 +127,11 @@ export class Engine {
     port.fault = new LinkFaults(port, windows, rng);
   }
 
+  /**
+   * Registers a handler. Before the run, or at least before the events it counts: runBefore()
+   * holds the per-handler event counts in a local, so a handler added while it runs that makes
+   * the table grow would have its events (and those of every handler) counted in a stale copy.
+   */
   addHandler(h: Handler, ownerIndex: number, counted = true): number {
     if (!counted) this.uncounted.add(this.handlers.length);
     this.handlers.push(h);

@@ -133,7 +133,8 @@ export class CrashState {
  */
 export class LinkFaults {
   private cursor = 0;
-  private hold = -1;
+  /** Handler of held messages: registered before the run, since the engine's loop caches its tables. */
+  private readonly hold: number = -1;
   /** Set while a held message is sent: it passed the check when it was first sent. */
   private releasing = false;
   private readonly dropped: Counter;
@@ -145,6 +146,7 @@ export class LinkFaults {
     private readonly rng: Rng,
   ) {
     const stats = port.ctx.stats;
+    if (windows.some((w) => w.delay > 0)) this.hold = port.ctx.engine.addHandler((n, r) => this.release(n, r), port.ctx.index, false);
     this.dropped = (stats.get('fault.dropped') as Counter | undefined) ?? stats.counter('fault.dropped');
     this.delayed = (stats.get('fault.delayed') as Counter | undefined) ?? stats.counter('fault.delayed');
   }
@@ -160,7 +162,6 @@ export class LinkFaults {
     }
     if (w.delay <= 0) return true;
     const ctx = this.port.ctx;
-    if (this.hold < 0) this.hold = ctx.engine.addHandler((n, r) => this.release(n, r), ctx.index, false);
     ctx.engine.queue.push(time + w.delay, ctx.orderBase + ctx.seq++, this.hold, num, ref);
     if (ctx.seq >= ORDER_BASE) ctx.orderOverflow();
     this.delayed.value++;

@@ -16,3 +16,6 @@ export { raftCommitLatency, raftElectionTime } from './raft/analytic.ts';
 export { pooled, total, type TallyJson } from './figures.ts';
 export { Coordinator2pc } from './twopc/coordinator.ts';
 export { Participant2pc } from './twopc/participant.ts';
+export { VectorClockProcess } from './causal/process.ts';
+export { Sequencer } from './causal/sequencer.ts';
+export { CausalChecker, causalViolations } from './causal/checker.ts';
