@@ -19,3 +19,7 @@ export { Participant2pc } from './twopc/participant.ts';
 export { VectorClockProcess } from './causal/process.ts';
 export { Sequencer } from './causal/sequencer.ts';
 export { CausalChecker, causalViolations } from './causal/checker.ts';
+export { Producer } from './broker/producer.ts';
+export { Broker } from './broker/broker.ts';
+export { Consumer } from './broker/consumer.ts';
+export { sharedThreading, dedicatedThroughput, publishLatency, crashRedeliveries } from './broker/analytic.ts';
