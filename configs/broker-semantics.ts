@@ -45,8 +45,9 @@ const params = z
     persist: time.default('1ms'),
     duration: time.default('1100s'),
     warmup: time.default('100s'),
-    /** cascade: when broker 0 crashes. */
+    /** cascade: when broker 0 crashes; redelivery: when consumer 1 crashes (for 10 s). */
     crashAt: time.default('400s'),
+    consumerCrashAt: time.default('300s'),
   })
   .strict();
 
@@ -91,7 +92,8 @@ export function brokerSemanticsSystem(p: Params): System {
   }
   if (has('redelivery')) {
     station(s, 'redelivery', p, { rate: 50, broker: { visibility: '2s', service: exp(1000) }, consumers: [{ processing: exp(20) }, { processing: exp(20) }] });
-    s.faults.crash('redelivery/consumer1', { at: '300s', recover: '310s' });
+    const at = ps(p.consumerCrashAt, 'consumerCrashAt');
+    s.faults.crash('redelivery/consumer1', { at, recover: at + 10 * SEC });
   }
   if (has('ordering')) {
     for (const ordering of ['none', 'key']) station(s, `ordering-${ordering}`, p, { rate: p.lambda, keys: p.keys, broker: { ordering }, consumers: [{ processing: { type: 'deterministic', value: 0.001 } }] });
@@ -141,8 +143,9 @@ export function brokerSemanticsSummary(metrics: ComponentMetrics[], p: Params): 
   }
   const red = at('redelivery/broker');
   if (red) {
-    // Half the deliveries (round robin) went to the consumer down over [300 s, 310 s); V = 2 s, processing 50 ms.
-    const expected = crashRedeliveries({ rate: 50, share: 0.5, from: 300, until: 310, visibility: 2, processingMean: 0.05 });
+    // Half the deliveries (round robin) went to the consumer down for 10 s; V = 2 s, processing 50 ms.
+    const from = ps(p.consumerCrashAt, 'consumerCrashAt') / SEC;
+    const expected = crashRedeliveries({ rate: 50, share: 0.5, from, until: from + 10, visibility: 2, processingMean: 0.05 });
     figs.push({ name: 'redelivery: messages delivered again after the consumer crash', value: red.redelivered, expected });
   }
   const none = at('ordering-none/consumer0');

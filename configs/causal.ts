@@ -104,7 +104,7 @@ export default defineConfig({
   system: causalSystem,
   instantiations: {
     one: () => ({ description: 'every process in one instance' }),
-    split: () => ({ description: 'processes 0 and 1 of each group (and the sequencer) in one instance, the rest in another', partition: manual({ a: ['*/p0', '*/p1', '*/sequencer'] }, { rest: 'b' }) }),
+    split: () => ({ description: 'processes 0 and 2 of each group in one instance, the rest (and the sequencer) in another: the delayed links are cut', partition: manual({ a: ['*/p0', '*/p2'] }, { rest: 'b' }) }),
   },
   run: { until: '61s', seed: 1 },
   summary: causalSummary,

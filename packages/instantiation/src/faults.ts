@@ -91,7 +91,10 @@ function segments(ws: RawLinkWindow[]): RawLinkWindow[] {
     const until = cuts[i + 1]!;
     const on = ws.filter((w) => w.from <= from && w.until >= until);
     if (on.length === 0) continue;
-    const seg = { from, until, down: on.some((w) => w.down), loss: on.length === 1 ? on[0]!.loss : 1 - on.reduce((k, w) => k * (1 - w.loss), 1), delay: on.reduce((s, w) => s + w.delay, 0) };
+    // A down link drops everything: its loss and delay do not matter.
+    const down = on.some((w) => w.down);
+    const loss = down ? 0 : on.length === 1 ? on[0]!.loss : 1 - on.reduce((k, w) => k * (1 - w.loss), 1);
+    const seg = { from, until, down, loss, delay: down ? 0 : on.reduce((s, w) => s + w.delay, 0) };
     const last = out[out.length - 1];
     if (last && last.until === from && last.down === seg.down && last.loss === seg.loss && last.delay === seg.delay) last.until = until;
     else out.push(seg);

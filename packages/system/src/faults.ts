@@ -40,6 +40,8 @@ const degradeOptions = z.object({ ...window, loss: z.number().min(0).max(1).defa
  */
 export class FaultSchedule {
   readonly list: FaultDecl[] = [];
+  /** Declarations so far, valid or not: problems name a fault by its place among them. */
+  private calls = 0;
 
   constructor(
     private readonly system: System,
@@ -103,7 +105,7 @@ export class FaultSchedule {
   }
 
   private where(call: string): string {
-    return `faults.${call} #${this.list.length + 1}`;
+    return `faults.${call} #${++this.calls}`;
   }
 
   private parse<T>(where: string, schema: z.ZodType<T>, options: unknown): T | null {
