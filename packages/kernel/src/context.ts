@@ -4,7 +4,7 @@ import type { Rng } from './rng.ts';
 import type { Statistics } from './stats/statistics.ts';
 import { formatTime } from './time.ts';
 import type { Engine, Handler } from './engine.ts';
-import type { CrashState, LinkFaults } from './faults.ts';
+import type { CrashState } from './faults.ts';
 
 /** Where messages of a link cut by the partition go instead of the local queue (a channel end). */
 export interface RemoteLink {
@@ -25,8 +25,6 @@ export class Port {
   remote: RemoteLink | null = null;
   link = -1;
   linked = false;
-  /** The fault windows of its link (plan data), or null: most ports have none. */
-  fault: LinkFaults | null = null;
 
   constructor(
     readonly ctx: Context,
@@ -41,8 +39,6 @@ export class Port {
 
   send(num: number, ref?: unknown): void {
     const ctx = this.ctx;
-    // One null test on the hot path; the sender decides drops and delays (see faults.ts).
-    if (this.fault !== null && !this.fault.pass(ctx.engine.now, num, ref)) return;
     const time = ctx.engine.now + this.latency;
     const order = ctx.orderBase + ctx.seq++;
     if (ctx.seq >= ORDER_BASE) ctx.orderOverflow();
@@ -66,7 +62,6 @@ export class Port {
   sendAfter(delay: number, num: number, ref?: unknown): void {
     const ctx = this.ctx;
     if (this.remote !== null || this.peer < 0 || !(delay >= 0)) this.cannotDelay(delay);
-    if (this.fault !== null && !this.fault.pass(ctx.engine.now + delay, num, ref)) return;
     const order = ctx.orderBase + ctx.seq++;
     if (ctx.seq >= ORDER_BASE) ctx.orderOverflow();
     ctx.engine.queue.push(ctx.engine.now + delay + this.latency, order, this.peer, num, ref);

@@ -124,7 +124,7 @@ export class Engine {
     const id = port.ctx.id;
     let rng = this.faultRngs.get(id);
     if (rng === undefined) this.faultRngs.set(id, (rng = faultRng(this.options.seed, id)));
-    port.fault = new LinkFaults(port, windows, rng);
+    LinkFaults.attach(port, windows, rng);
   }
 
   /**

@@ -16,8 +16,8 @@ import type { Counter } from './stats/tally.ts';
  *   from the link's windows and the sender's own fault stream: a message dropped on a link cut by
  *   the partition is never put on the channel, so both instances agree on it by construction.
  *
- * Components without faults pay nothing: their handlers are not wrapped and their ports test one
- * null field per send.
+ * Components without faults pay nothing: their handlers are not wrapped and their ports keep the
+ * prototype's send().
  */
 
 /** A component is down over [from, until); until is Infinity for a crash it never recovers from. */
@@ -126,34 +126,47 @@ export class CrashState {
 }
 
 /**
- * The fault windows of one port's link, applied to what the port sends. `pass` says whether a
- * message goes out now; when it does not, it was dropped or is held for the window's delay (held
- * messages leave later with the link's usual latency, through an event of the sender that the
- * metrics do not count: a cut link must be sent on at the real time).
+ * The fault windows of one port's link, applied to what the port sends. A port with faults gets
+ * its own send() and sendAfter() that ask `pass` first (every other port keeps the prototype's,
+ * so the hot path of a run without faults is the code it always was). When `pass` says no, the
+ * message was dropped or is held for the window's delay: held messages leave later with the
+ * link's usual latency, through an event of the sender that the metrics do not count, since a cut
+ * link must be sent on at the real time.
  */
 export class LinkFaults {
   private cursor = 0;
   /** Handler of held messages: registered before the run, since the engine's loop caches its tables. */
   private readonly hold: number = -1;
-  /** Set while a held message is sent: it passed the check when it was first sent. */
-  private releasing = false;
   private readonly dropped: Counter;
   private readonly delayed: Counter;
 
-  constructor(
+  /** Applies a link's fault windows to what `port` sends. */
+  static attach(port: Port, windows: readonly LinkFaultWindow[], rng: Rng): LinkFaults {
+    return new LinkFaults(port, windows, rng);
+  }
+
+  private constructor(
     private readonly port: Port,
     private readonly windows: readonly LinkFaultWindow[],
     private readonly rng: Rng,
   ) {
-    const stats = port.ctx.stats;
-    if (windows.some((w) => w.delay > 0)) this.hold = port.ctx.engine.addHandler((n, r) => this.release(n, r), port.ctx.index, false);
+    const ctx = port.ctx;
+    const stats = ctx.stats;
+    if (windows.some((w) => w.delay > 0)) this.hold = ctx.engine.addHandler((n, r) => send.call(port, n, r), ctx.index, false);
     this.dropped = (stats.get('fault.dropped') as Counter | undefined) ?? stats.counter('fault.dropped');
     this.delayed = (stats.get('fault.delayed') as Counter | undefined) ?? stats.counter('fault.delayed');
+    const send = Object.getPrototypeOf(port).send as Port['send'];
+    const sendAfter = Object.getPrototypeOf(port).sendAfter as Port['sendAfter'];
+    port.send = (num, ref) => {
+      if (this.pass(ctx.engine.now, num, ref)) send.call(port, num, ref);
+    };
+    port.sendAfter = (delay, num, ref) => {
+      if (!(delay >= 0) || port.remote !== null || this.pass(ctx.engine.now + delay, num, ref)) sendAfter.call(port, delay, num, ref);
+    };
   }
 
   /** True if a message sent at `time` (≥ now) goes out at once; false if it was dropped or held. */
   pass(time: number, num: number, ref: unknown): boolean {
-    if (this.releasing) return true;
     const w = this.windowAt(time);
     if (w === null) return true;
     if (w.down || (w.loss > 0 && this.rng.next() < w.loss)) {
@@ -166,15 +179,6 @@ export class LinkFaults {
     if (ctx.seq >= ORDER_BASE) ctx.orderOverflow();
     this.delayed.value++;
     return false;
-  }
-
-  private release(num: number, ref: unknown): void {
-    this.releasing = true;
-    try {
-      this.port.send(num, ref);
-    } finally {
-      this.releasing = false;
-    }
   }
 
   /** The segment holding `time`, or null. Sends come in time order, so a cursor finds it. */
