@@ -9,6 +9,9 @@
  *   the same with rx/tx/sync timed into the counters, as in a run with --profile);
  * - processMsgsPerSec, processRoundTripUs: the same between two child processes over a
  *   Unix-domain socket (SocketChannelEnd, batched frames), the receiver woken by the event loop.
+ * With --external, the same against the reference adapters in C and Python
+ * (bench/channel-external.ts): externalCMsgsPerSec, externalCRoundTripUs,
+ * externalPythonMsgsPerSec, externalPythonRoundTripUs.
  * Each figure is the best of --rounds runs.
  */
 import { fork } from 'node:child_process';
@@ -21,6 +24,7 @@ import {
   connectChannel, createRing, Doorbell, listenChannel, RingChannelEnd, SocketChannelEnd, Trunk, type ChannelEnd, type Inbox,
 } from '@splitsim/channels';
 import { benchArgs } from './args.ts';
+import { externalFigures } from './channel-external.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const LOOKAHEAD = 1000;
@@ -204,7 +208,10 @@ async function processPair(a: Role, b: Role): Promise<[number, number]> {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const o = benchArgs(args, { messages: 20_000_000, roundtrips: 200_000, 'process-messages': 2_000_000, 'process-roundtrips': 20_000, rounds: 3 });
+  const o = benchArgs(args, {
+    messages: 20_000_000, roundtrips: 200_000, 'process-messages': 2_000_000, 'process-roundtrips': 20_000, rounds: 3,
+    external: false, 'only-external': false, 'python-messages': 500_000, 'python-roundtrips': 5_000,
+  });
   const best = async (f: () => Promise<number>, better: (a: number, b: number) => boolean) => {
     let b = NaN;
     for (let i = 0; i < o.rounds; i++) {
@@ -219,6 +226,13 @@ export async function run(args: string[]): Promise<void> {
     const [t0, t1] = await pair({ role: send, n }, { role: recv, n });
     return n / ((t1 - t0) / 1000);
   };
+  const ext = o.external || o['only-external']
+    ? await externalFigures({ rounds: o.rounds, cMessages: o['process-messages'], pythonMessages: o['python-messages'], cRoundtrips: o['process-roundtrips'], pythonRoundtrips: o['python-roundtrips'] })
+    : null;
+  if (o['only-external']) {
+    report(ext!, o.json);
+    return;
+  }
   const r = {
     threadMsgsPerSec: await best(() => rate(threadPair, 'send', 'recv', o.messages), max),
     bareRingMsgsPerSec: await best(() => rate(threadPair, 'bare-send', 'bare-recv', o.messages), max),
@@ -239,7 +253,24 @@ export async function run(args: string[]): Promise<void> {
       line('processRoundTripUs', r.processRoundTripUs, 'µs'),
     ].join('\n') + '\n',
   );
-  if (o.json) process.stdout.write(JSON.stringify({ bench: 'channel', ...r, messages: o.messages, roundtrips: o.roundtrips, rounds: o.rounds }) + '\n');
+  if (ext) report(ext, false);
+  if (o.json) process.stdout.write(JSON.stringify({ bench: 'channel', ...r, ...ext?.json, messages: o.messages, roundtrips: o.roundtrips, rounds: o.rounds }) + '\n');
+}
+
+function report(ext: Awaited<ReturnType<typeof externalFigures>>, json: boolean): void {
+  const line = (k: string, v: number, unit: string) => `  ${k.padEnd(26)} ${v >= 1e5 ? (v / 1e6).toFixed(2) + ' M' : v.toFixed(1)} ${unit}`;
+  process.stderr.write(
+    [
+      'channel --external: our socket end against the reference adapters',
+      line('externalCMsgsPerSec', ext.json.externalCMsgsPerSec, 'msg/s (ours → C)'),
+      line('  reverse', ext.reverse.cToOursMsgsPerSec, 'msg/s (C → ours)'),
+      line('externalCRoundTripUs', ext.json.externalCRoundTripUs, 'µs'),
+      line('externalPythonMsgsPerSec', ext.json.externalPythonMsgsPerSec, 'msg/s (ours → Python)'),
+      line('  reverse', ext.reverse.pythonToOursMsgsPerSec, 'msg/s (Python → ours)'),
+      line('externalPythonRoundTripUs', ext.json.externalPythonRoundTripUs, 'µs'),
+    ].join('\n') + '\n',
+  );
+  if (json) process.stdout.write(JSON.stringify({ bench: 'channel', ...ext.json }) + '\n');
 }
 
 // As a worker thread or child process: play the role and report one number.

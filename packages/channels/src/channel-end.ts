@@ -64,7 +64,7 @@ export abstract class ChannelEnd implements RemoteLink {
     this.inbox = o.inbox;
     this.lastSync = o.lookahead;
     this.inbound = o.trunk.receives(o.channel);
-    this.demux = new Demux(o.trunk, o.inbox, o.channel, o.name, o.lookahead, (bytes) => this.packr.unpack(bytes));
+    this.demux = new Demux(o.trunk, o.inbox, o.channel, o.name, o.lookahead, (bytes) => this.packr.unpack(bytes), o.peer);
   }
 
   /** The latest promise received: no message below this time will arrive. */

@@ -6,7 +6,8 @@
  * Every record is a whole number of 8-byte words, so f64 fields stay aligned:
  *
  *   word 0   i32 type | payloadBytes << 8,  i32 link id (HELLO: flags)
- *   word 1   f64 delivery time (SYNC: the promise)            — absent in PAD and HELLO
+ *   word 1   f64 delivery time (SYNC: the promise)            — absent in PAD;
+ *            HELLO: u32 magic "SSIM", u32 protocol version
  *   word 2   f64 order = origin component id · 2^32 + seq     — NUM and REF only
  *   word 3   f64 num                                          — NUM and REF only
  *   word 4…  payload bytes (msgpackr), padded to 8            — REF only
@@ -14,7 +15,15 @@
  * A FLAT record is a NUM record whose type word holds a shape id (type | id << 8) and whose
  * fields follow from word 4, one f64 each (see flat.ts); a SHAPE record announces a shape, laid
  * out like a REF with the shape id in place of the link and the keys (JSON) as its payload.
+ *
+ * docs/external-protocol.md documents this layout byte by byte for programs in other languages;
+ * PROTOCOL_VERSION changes whenever it does.
  */
+
+/** Version of the wire protocol (records, frames, control messages); a HELLO carries it. */
+export const PROTOCOL_VERSION = 1;
+/** The HELLO record's magic word: the bytes "SSIM" read as a little-endian u32. */
+export const HELLO_MAGIC = 0x4d495353;
 
 /** Skip to the start of the ring: the record would not fit before its end. */
 export const T_PAD = 0;
@@ -32,7 +41,7 @@ export const T_FLAT = 5;
 export const T_SHAPE = 6;
 
 export const PAD_BYTES = 8;
-export const HELLO_BYTES = 8;
+export const HELLO_BYTES = 16;
 export const SYNC_BYTES = 16;
 export const NUM_BYTES = 32;
 
@@ -116,6 +125,8 @@ export function writeSync(v: RecordViews, off: number, promise: number): void {
 export function writeHello(v: RecordViews, off: number, flags: number): void {
   v.i32[off >> 2] = T_HELLO;
   v.i32[(off >> 2) + 1] = flags;
+  v.i32[(off >> 2) + 2] = HELLO_MAGIC;
+  v.i32[(off >> 2) + 3] = PROTOCOL_VERSION;
 }
 
 export function writePad(v: RecordViews, off: number): void {

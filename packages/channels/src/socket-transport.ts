@@ -14,6 +14,11 @@ import {
  */
 const FRAME_HEADER = 8;
 const FRAME_BYTES = 1 << 16;
+/**
+ * Largest frame body a reader accepts: a frame of FRAME_BYTES plus one record of the largest
+ * reference. A longer length is garbage, not a frame to wait for.
+ */
+export const MAX_FRAME_BODY = 16 << 20;
 
 export interface SocketChannelOptions extends ChannelEndOptions {
   socket: Socket;
@@ -133,9 +138,12 @@ export class SocketChannelEnd extends ChannelEnd {
     let n = 0;
     while (this.inUsed - off >= FRAME_HEADER) {
       const body = v.i32[off >> 2]!;
+      const zero = v.i32[(off >> 2) + 1]!;
+      if (zero !== 0 || body < 0 || (body & 7) !== 0 || body > MAX_FRAME_BODY) this.badFrame(body, zero);
       if (this.inUsed - off < FRAME_HEADER + body) break;
       const before = this.demux.records;
-      off = this.demux.readAll(v, off + FRAME_HEADER, off + FRAME_HEADER + body, 0x7fffffff, 0);
+      this.demux.readFrame(v, off + FRAME_HEADER, off + FRAME_HEADER + body);
+      off += FRAME_HEADER + body;
       n += this.demux.records - before;
     }
     if (off > 0) {
@@ -143,6 +151,12 @@ export class SocketChannelEnd extends ChannelEnd {
       this.inUsed -= off;
     }
     return n;
+  }
+
+  private badFrame(body: number, zero: number): never {
+    const hex = (x: number) => `0x${(x >>> 0).toString(16).padStart(8, '0')}`;
+    const why = zero !== 0 ? `its second header word is ${hex(zero)}, not 0` : `its body length ${body >>> 0} is ${body & 7 ? 'not a multiple of 8' : `over the ${MAX_FRAME_BODY}-byte limit`}`;
+    this.demux.malformed(`a frame header ${hex(body)} ${hex(zero)}: ${why}`);
   }
 
   /** Offset for a record of `bytes` in the outbound frame, growing it for a large reference. */

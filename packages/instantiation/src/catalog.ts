@@ -58,6 +58,7 @@ const modelSpecSchema = z.object({
   roles: z.array(z.string().min(1)).optional(),
   crashable: z.boolean().optional(),
   statistics: statisticsSchema.optional(),
+  external: z.boolean().optional(),
 });
 
 const kindSchema = z.object({

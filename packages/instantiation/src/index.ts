@@ -6,7 +6,7 @@ export { catalogOf, systemExtensions, type Catalog, type CatalogModel, type Mode
 export { builtinCatalog, builtinLoaded } from './builtin-catalog.ts';
 export { chooseModels, type ModelRule } from './models.ts';
 export { type ChannelInfo, type SyncChoice } from './channels.ts';
-export { thread, childProcess, remote, type PlacementChoice, type InstanceInfo } from './placement.ts';
+export { thread, childProcess, remote, external, type ExternalOptions, type PlacementChoice, type InstanceInfo } from './placement.ts';
 export { type Group, type PartitionFn, type PartitionContext } from './partitions/types.ts';
 export { single, linear, roundRobin, manual, type ManualOptions } from './partitions/basic.ts';
 export { s, ab, ac, cr, crK, rs, byPod, byRack } from './partitions/datacenter.ts';

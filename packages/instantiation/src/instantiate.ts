@@ -6,7 +6,7 @@ import { resolveFaults } from './faults.ts';
 import { checkModels, checkPorts, chooseModels, type ModelRule } from './models.ts';
 import { single } from './partitions/basic.ts';
 import type { Group, PartitionFn } from './partitions/types.ts';
-import { place, type PlacementChoice } from './placement.ts';
+import { checkExternalModels, place, type PlacementChoice } from './placement.ts';
 import { planSchema, type Plan } from './plan.ts';
 import { INSTANCE_NAME } from './plan-io.ts';
 import { PlanError, someOf, type PlanProblem } from './problems.ts';
@@ -65,6 +65,7 @@ export function instantiate(system: System, inst: Instantiation, options: Instan
   const instanceOf = assign(system, groups, problems);
   const { links, channels } = buildChannels(system, groups, instanceOf, resolved.linkKinds, derived.silent, inst.syncInterval, problems);
   const placements = place(groups, inst.placement, problems);
+  checkExternalModels(system.components.map((c) => ({ path: c.path, model: chosen[c.id], instance: instanceOf[c.id]! })), groups, placements, catalog.models, problems);
 
   if (problems.length > 0) throw new PlanError(problems);
   const components = system.components.map((c) => ({ id: c.id, path: c.path, kind: c.kind, model: chosen[c.id]!, params: params[c.id]!, instance: instanceOf[c.id]! }));

@@ -11,9 +11,20 @@ const ps = z.number().int().nonnegative();
 
 export const placementSchema = z
   .object({
-    kind: z.enum(['thread', 'process', 'remote']),
+    kind: z.enum(['thread', 'process', 'remote', 'external']),
     /** For remote placement: the runner's name. */
     runner: z.string().optional(),
+    /**
+     * For external placement: the program and its arguments (argv, no shell). It speaks
+     * docs/external-protocol.md and implements the instance's models itself.
+     */
+    command: z.array(z.string().min(1)).min(1).optional(),
+    /** External: environment variables added to the orchestrator's. */
+    env: z.record(z.string(), z.string()).optional(),
+    /** External: working directory (default: the orchestrator's). */
+    cwd: z.string().min(1).optional(),
+    /** External: wall-clock milliseconds it has to say HELLO and READY, and later CONNECTED. */
+    startTimeoutMs: z.number().int().positive().optional(),
   })
   .strict();
 

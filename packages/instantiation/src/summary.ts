@@ -45,6 +45,7 @@ export interface PlanSummary {
 }
 
 export function placementText(p: Placement): string {
+  if (p.kind === 'external') return `external:${(p.command ?? ['?']).slice(0, 2).map((a) => a.split('/').pop()).join(' ')}`;
   return p.kind === 'remote' ? `remote:${p.runner ?? '?'}` : p.kind;
 }
 

@@ -35,6 +35,12 @@ export interface ComponentSpec<P = unknown> {
    * line. They feed `splitsim models` and the docs; a test holds every built-in model to them.
    */
   readonly statistics?: Readonly<Record<string, StatisticDoc>>;
+  /**
+   * Implemented only by an external simulator (docs/external-protocol.md): the spec declares the
+   * model's ports, parameters and statistics so plans can be checked, and only an instance placed
+   * `external` may hold its components. Set by defineExternalModel().
+   */
+  readonly external?: boolean;
 }
 
 /** What a statistic is, for people reading metrics.json. */

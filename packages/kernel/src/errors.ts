@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'E_PARAMS'
   | 'E_CONFIG'
   | 'E_CHANNEL'
+  | 'E_PROTOCOL'
   | 'E_INSTANCE';
 
 export class SplitSimError extends Error {

@@ -1,3 +1,4 @@
+import type { StatisticDoc } from './component.ts';
 import type { Context, Port } from './context.ts';
 import type { Handler } from './engine.ts';
 import { ORDER_BASE } from './queue.ts';
@@ -44,6 +45,14 @@ export interface FaultSource {
   crashes(component: number): readonly CrashWindow[] | undefined;
   link(link: number): readonly LinkFaultWindow[] | undefined;
 }
+
+/** What the kernel records for a component with faults, whatever its model (none without). */
+export const FAULT_STATISTICS: Readonly<Record<string, StatisticDoc>> = {
+  'fault.crashes': { type: 'counter', description: 'times the fault schedule crashed it' },
+  'fault.lost': { type: 'counter', unit: 'messages', description: 'messages that arrived while it was down (dropped)' },
+  'fault.dropped': { type: 'counter', unit: 'messages', description: 'messages it sent that a link fault dropped (down or lost)' },
+  'fault.delayed': { type: 'counter', unit: 'messages', description: 'messages it sent that a link fault held back' },
+};
 
 /** Fault streams are (seed, FAULT_STREAM + component id): apart from every component's own stream. */
 export const FAULT_STREAM = 2 ** 44;

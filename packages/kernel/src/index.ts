@@ -7,8 +7,9 @@ export {
 export { EventQueue, ORDER_BASE, ORDER_SEQ_BITS, MAX_COMPONENT_ID } from './queue.ts';
 export { Rng } from './rng.ts';
 export { Component, defineSpec, type ComponentSpec, type ComponentClass, type StatisticDoc } from './component.ts';
+export { defineExternalModel } from './external-model.ts';
 export { Context, Port, type RemoteLink, type Logger } from './context.ts';
-export { CrashState, LinkFaults, FAULT_STREAM, faultRng, type CrashWindow, type LinkFaultWindow, type FaultSource } from './faults.ts';
+export { CrashState, LinkFaults, FAULT_STREAM, FAULT_STATISTICS, faultRng, type CrashWindow, type LinkFaultWindow, type FaultSource } from './faults.ts';
 export { Engine, type Handler, type EngineOptions, type StopCondition, type StopReason, type RunResult, type ComponentMetrics } from './engine.ts';
 export { Counter, Tally } from './stats/tally.ts';
 export { TimeWeighted, type Clock } from './stats/time-weighted.ts';

@@ -25,28 +25,19 @@ export function rate(dflt?: string | number): Quantity | z.ZodPrefault<Quantity>
   return dflt === undefined ? rateSchema() : rateSchema().prefault(dflt);
 }
 
-const timeSchema = () =>
+/** A quantity written with a unit (or a plain number in the base unit), parsed by `parse`. */
+const quantity = (parse: (v: string | number) => number, unit: string) =>
   z
     .union([z.string(), z.number()])
     .transform((v, ctx) => {
       try {
-        return parseTime(v);
+        return parse(v);
       } catch (err) {
         ctx.addIssue({ code: 'custom', message: (err as Error).message });
         return z.NEVER;
       }
     })
-    .meta({ unit: 'time' });
+    .meta({ unit });
 
-const rateSchema = () =>
-  z
-    .union([z.string(), z.number()])
-    .transform((v, ctx) => {
-      try {
-        return parseRate(v);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    })
-    .meta({ unit: 'rate' });
+const timeSchema = () => quantity((v) => parseTime(v), 'time');
+const rateSchema = () => quantity((v) => parseRate(v), 'rate');

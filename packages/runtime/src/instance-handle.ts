@@ -10,11 +10,12 @@ export interface HandleEvents {
 }
 
 /**
- * The orchestrator's side of one instance: a worker thread or a child process behind one small
- * interface (commands down, reports up, exit, kill), so the orchestrator never asks which.
+ * The orchestrator's side of one instance: a worker thread, a child process or an external
+ * program (external-instance.ts) behind one small interface (commands down, reports up, exit,
+ * kill), so the orchestrator never asks which.
  */
 export interface InstanceHandle {
-  readonly kind: 'thread' | 'process';
+  readonly kind: 'thread' | 'process' | 'external';
   /** The process the instance runs in (for a thread, the orchestrator's own). */
   readonly pid: number;
   command(c: Command): void;

@@ -6,6 +6,7 @@ import { formatTime, SplitSimError, type ComponentMetrics, type StopReason } fro
 import type { Plan } from '@splitsim/instantiation';
 import { createControl, type ChannelSpec, type Failure, type InstanceSpec, type Report } from './control.ts';
 import { instanceEntry } from './instance-entry.ts';
+import { startExternal } from './external-instance.ts';
 import { startProcess, startThread, type InstanceHandle } from './instance-handle.ts';
 import { Termination, type Verdict } from './termination.ts';
 
@@ -16,7 +17,7 @@ export interface ParallelOptions {
   runDir?: string | null;
   /** Profile interval, ns of wall time; 0 for none. */
   profileNs?: number;
-  /** Places every instance so, whatever the plan says. */
+  /** Places every instance so, whatever the plan says (except external ones: only their program can run them). */
   placement?: 'thread' | 'process';
   /** About once a second: the simulated time every instance has passed, events so far. */
   progress?: (now: number, events: number, wallSeconds: number) => void;
@@ -29,7 +30,7 @@ export interface ParallelOptions {
    */
   spinNs?: number;
   /** Called once per instance when it has started (for logs and for tests that kill one). */
-  started?: (instance: string, kind: 'thread' | 'process', pid: number) => void;
+  started?: (instance: string, kind: InstanceHandle['kind'], pid: number) => void;
 }
 
 export type RunStatus = 'completed' | 'interrupted' | 'failed';
@@ -62,7 +63,7 @@ const ABORT_GRACE_MS = 600;
 export async function runParallel(plan: Plan, options: ParallelOptions = {}): Promise<ParallelResult> {
   const t0 = performance.now();
   const n = plan.instances.length;
-  const kinds = plan.instances.map((inst) => options.placement ?? inst.placement.kind);
+  const kinds = plan.instances.map((inst) => (inst.placement.kind === 'external' ? 'external' : (options.placement ?? inst.placement.kind)));
   kinds.forEach((k, i) => {
     if (k === 'remote') throw new SplitSimError('E_CONFIG', `instance ${plan.instances[i]!.name} is placed on a remote runner; this runtime runs threads and processes only`, { instance: plan.instances[i]!.name });
   });
@@ -72,7 +73,7 @@ export async function runParallel(plan: Plan, options: ParallelOptions = {}): Pr
   const cores = availableParallelism();
   const spinNs = options.spinNs ?? (n < cores ? 50_000 : n === cores ? 10_000 : 0);
   const controls = kinds.map((k) => (k === 'thread' ? createControl() : null));
-  const socketDir = kinds.some((k) => k === 'process') ? mkdtempSync(join(tmpdir(), 'splitsim-')) : null;
+  const socketDir = kinds.some((k) => k === 'process' || k === 'external') ? mkdtempSync(join(tmpdir(), 'splitsim-')) : null;
   const channelSpecs: ChannelSpec[][] = plan.instances.map(() => []);
   for (const ch of plan.channels) {
     if (kinds[ch.a] === 'thread' && kinds[ch.b] === 'thread') {
@@ -83,8 +84,10 @@ export async function runParallel(plan: Plan, options: ParallelOptions = {}): Pr
     } else {
       const dir = socketDir ?? mkdtempSync(join(tmpdir(), 'splitsim-'));
       const path = join(dir, `c${ch.id}.sock`);
-      channelSpecs[ch.a]!.push({ channel: ch.id, transport: 'socket', path, listen: true });
-      channelSpecs[ch.b]!.push({ channel: ch.id, transport: 'socket', path, listen: false });
+      // Our end listens, so an external program need only connect (both external: the first listens).
+      const aListens = kinds[ch.a] !== 'external' || kinds[ch.b] === 'external';
+      channelSpecs[ch.a]!.push({ channel: ch.id, transport: 'socket', path, listen: aListens });
+      channelSpecs[ch.b]!.push({ channel: ch.id, transport: 'socket', path, listen: !aListens });
     }
   }
 
@@ -193,7 +196,8 @@ export async function runParallel(plan: Plan, options: ParallelOptions = {}): Pr
     if (interrupted && !finished.has(i) && failure === null) log.push(`instance ${name} ended (${how}) before it reported its statistics`);
     const expected = finished.has(i) || failure !== null || interrupted;
     if (!expected) {
-      const where = kinds[i] === 'process' ? `process ${handles[i]?.pid}` : 'thread';
+      const command = plan.instances[i]!.placement.command?.join(' ');
+      const where = kinds[i] === 'thread' ? 'thread' : kinds[i] === 'external' ? `external process ${handles[i]?.pid}: ${command}` : `process ${handles[i]?.pid}`;
       fail({ instance: name, code: 'E_INSTANCE', message: `instance ${name} (${where}) ended unexpectedly: ${how}` });
     }
     checkSettled();
@@ -216,9 +220,10 @@ export async function runParallel(plan: Plan, options: ParallelOptions = {}): Pr
       control: controls[i] ?? null, channels: channelSpecs[i]!,
     };
     const events = { report: (r: Report) => onReport(i, r), exit: (how: string) => onExit(i, how) };
-    const h = kinds[i] === 'thread' ? startThread(entry, spec, events) : startProcess(entry, spec, events);
+    const h = kinds[i] === 'thread' ? startThread(entry, spec, events) : kinds[i] === 'process' ? startProcess(entry, spec, events) : startExternal(spec, events);
     handles.push(h);
-    log.push(`instance ${plan.instances[i]!.name}: ${h.kind}${h.kind === 'process' ? ` pid ${h.pid}` : ''}, ${plan.instances[i]!.components.length} components, ${channelSpecs[i]!.length} channels`);
+    const command = kinds[i] === 'external' ? ` (${plan.instances[i]!.placement.command!.join(' ')})` : '';
+    log.push(`instance ${plan.instances[i]!.name}: ${h.kind}${h.kind !== 'thread' ? ` pid ${h.pid}` : ''}${command}, ${plan.instances[i]!.components.length} components, ${channelSpecs[i]!.length} channels`);
     options.started?.(plan.instances[i]!.name, h.kind, h.pid);
   }
   if (options.signal?.aborted) onAbort();

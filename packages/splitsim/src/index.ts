@@ -9,7 +9,7 @@ export { z } from 'zod';
 export {
   SplitSimError, SimulationError, type ErrorCode,
   type Time, MAX_TIME, PS, NS, US, MS, SEC, parseTime, formatTime, parseRate, formatRate, serializationTime, toSeconds,
-  Component, defineSpec, type ComponentSpec, type ComponentClass, type StatisticDoc, Context, Port, type Handler, type Logger, type ComponentMetrics,
+  Component, defineSpec, defineExternalModel, type ComponentSpec, type ComponentClass, type StatisticDoc, Context, Port, type Handler, type Logger, type ComponentMetrics,
   Rng, Counter, Tally, TimeWeighted, TimeSeries, Quantiles, BatchMeans, Statistics, type Statistic, normalQuantile, studentTQuantile,
   units,
 } from '@splitsim/kernel';
@@ -22,7 +22,7 @@ export {
   type AppDecl, type AppPeer, type AppEndpoint, type AppData,
   FaultSchedule, type FaultDecl, type FaultTarget,
   defineStep, type StepSpec, type StepInput, type StepResult, type StepComponent, type StepLink, type Silence,
-  frequency, size, capacity, parseFrequency, parseSize, type Capacity,
+  frequency, size, capacity, parseFrequency, parseSize, formatFrequency, formatSize, formatCapacity, type Capacity,
   datacenter, hostPath, fatTree, leafSpine, type DatacenterOptions, type Datacenter, type HostSlot, type FatTreeOptions, type FatTree, type FatTreeSlot, type LeafSpineOptions, type LeafSpine, type LeafSpineSlot, type HostChoices,
   type Problem,
 } from '@splitsim/system';
@@ -32,7 +32,7 @@ export {
   defineConfig, type Config, type ConfigInput, type Figure, statistic,
   instantiate, type Instantiation, type InstantiateOptions, type ModelRule, PlanError, type PlanProblem,
   single, linear, roundRobin, manual, s, ab, ac, cr, crK, rs, byPod, byRack, balanced, type ManualOptions, type BalancedOptions, type Group, type PartitionFn, type PartitionContext,
-  thread, childProcess, remote, type PlacementChoice, type InstanceInfo, type SyncChoice, type ChannelInfo,
+  thread, childProcess, remote, external, type ExternalOptions, type PlacementChoice, type InstanceInfo, type SyncChoice, type ChannelInfo,
   type Plan, type PlanFaults, parsePlan, serializePlan, type Catalog, type ModuleRef,
 } from '@splitsim/instantiation';
 

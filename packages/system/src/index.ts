@@ -10,7 +10,7 @@ export { host, hostParams, type HostParams, type HostInput } from './kinds/host.
 export { nic, nicParams, type NicParams, type NicInput } from './kinds/nic.ts';
 export { switchKind, switchParams, switchPort, type SwitchParams, type SwitchInput } from './kinds/switch.ts';
 export { source, server, loadBalancer, client, sink, phold } from './kinds/service.ts';
-export { frequency, size, capacity, parseFrequency, parseSize, type Capacity } from './units.ts';
+export { frequency, size, capacity, parseFrequency, parseSize, formatFrequency, formatSize, formatCapacity, type Capacity } from './units.ts';
 export { datacenter, hostPath, type DatacenterOptions, type Datacenter, type HostSlot } from './topologies/datacenter.ts';
 export type { HostChoices } from './topologies/attach.ts';
 export { fatTree, type FatTreeOptions, type FatTree, type FatTreeSlot } from './topologies/fat-tree.ts';

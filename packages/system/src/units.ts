@@ -48,6 +48,30 @@ export function parseSize(input: string | number, what?: string): number {
   return bytes;
 }
 
+/** Hz as a user writes a frequency: 3e9 → "3GHz" (parseFrequency reads it back). */
+export function formatFrequency(hz: number): string {
+  for (const [name, scale] of [['GHz', 1e9], ['MHz', 1e6], ['kHz', 1e3]] as const) {
+    if (hz >= scale) return `${+(hz / scale).toPrecision(12)}${name}`;
+  }
+  return `${hz}Hz`;
+}
+
+/**
+ * Bytes as a user writes a size, exactly and with the smallest number: 17179869184 → "16GiB",
+ * 64000 → "64KB", 1500 → "1500B" (parseSize reads it back).
+ */
+export function formatSize(bytes: number): string {
+  let best = `${bytes}B`;
+  let least = bytes;
+  for (const [name, scale] of Object.entries(SIZE_UNITS)) {
+    if (scale > 1 && bytes % scale === 0 && bytes / scale < least) {
+      least = bytes / scale;
+      best = `${least}${name}`;
+    }
+  }
+  return best;
+}
+
 /** zod transform from a parser that throws SplitSimError, so each failure becomes one issue. */
 function unit(parse: (v: string | number) => number, name: string) {
   return z
@@ -70,6 +94,11 @@ export const size = () => unit((v) => parseSize(v), 'size');
 export interface Capacity {
   unit: 'packets' | 'bytes';
   size: number;
+}
+
+/** A capacity as a user writes it: `{ unit: 'packets', size: 100 }` → "100packets", bytes as a size. */
+export function formatCapacity(c: Capacity): string {
+  return c.unit === 'packets' ? `${c.size}packets` : formatSize(c.size);
 }
 
 const PACKETS = /^\s*(\d+)\s*(?:packets|packet|pkts|pkt)\s*$/;

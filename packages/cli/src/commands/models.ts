@@ -20,7 +20,7 @@ export function registerModels(program: Command): void {
 
 export interface Listing {
   modules: string[];
-  models: Array<{ name: string; module: string; kinds: readonly string[]; default: boolean; roles: readonly string[]; description: string; ports: readonly string[]; params: ParamInfo[]; statistics: Record<string, StatisticDoc> }>;
+  models: Array<{ name: string; module: string; kinds: readonly string[]; default: boolean; external: boolean; roles: readonly string[]; description: string; ports: readonly string[]; params: ParamInfo[]; statistics: Record<string, StatisticDoc> }>;
   kinds: Array<{ kind: string; module: string; description: string; params: ParamInfo[] | null; apps: boolean }>;
   applications: Array<{ type: string; module: string; description: string; protocol: string; params: ParamInfo[]; statistics: Record<string, StatisticDoc> }>;
   steps: Array<{ step: string; module: string; description: string }>;
@@ -31,7 +31,7 @@ export function listCatalog(catalog: Catalog): Listing {
   return {
     modules: catalog.modules.map((m) => m.specifier),
     models: [...catalog.models.values()].map(({ spec, module }) => ({
-      name: spec.model, module, kinds: spec.kinds, default: spec.default === true, roles: spec.roles ?? [], description: spec.description, ports: spec.ports, params: describeParams(spec.params),
+      name: spec.model, module, kinds: spec.kinds, default: spec.default === true, external: spec.external === true, roles: spec.roles ?? [], description: spec.description, ports: spec.ports, params: describeParams(spec.params),
       statistics: { ...spec.statistics },
     })),
     kinds: [...catalog.kinds.values()].map(({ spec, module }) => ({ kind: spec.kind, module, description: spec.description, params: spec.params ? describeParams(spec.params) : null, apps: spec.apps === true })),
@@ -45,7 +45,7 @@ export function listCatalog(catalog: Catalog): Listing {
 
 function params(list: ParamInfo[]): string {
   if (list.length === 0) return 'none';
-  return list.map((p) => `${p.name} (${p.type}${p.required ? ', required' : p.default !== undefined ? ` = ${JSON.stringify(p.default)}` : ', optional'})`).join(', ');
+  return list.map((p) => `${p.name} (${p.type}${p.derived ? `, derived by the ${p.derived}` : p.required ? ', required' : p.default !== undefined ? ` = ${JSON.stringify(p.default)}` : ', optional'})`).join(', ');
 }
 
 function statistics(stats: Record<string, StatisticDoc>): string[] {
@@ -62,7 +62,7 @@ export function listingText(l: Listing): string {
   const byKind = [...new Set(l.models.flatMap((m) => m.kinds))];
   for (const kind of byKind) {
     for (const m of l.models.filter((x) => x.kinds[0] === kind)) {
-      out.push(`  ${m.name}  [${m.kinds.join(', ')}${m.default ? ', default' : ''}]  ${m.module}`);
+      out.push(`  ${m.name}  [${m.kinds.join(', ')}${m.default ? ', default' : ''}${m.external ? ', external simulator' : ''}]  ${m.module}`);
       out.push(`      ${m.description}`);
       out.push(`      ports: ${ports(m.ports)}`);
       out.push(`      params: ${params(m.params)}`);

@@ -69,8 +69,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const planned = planConfig(loaded, file, flags.inst, seed);
   const instName = planned.instantiation;
   let plan: Plan = planned.plan;
-  if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => ({ ...i, placement: { kind: flags.placement! } })) };
-  const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0;
+  // An external instance stays external: only its program implements its models.
+  if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => (i.placement.kind === 'external' ? i : { ...i, placement: { kind: flags.placement! } })) };
+  const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0 || plan.instances.some((i) => i.placement.kind === 'external');
   if (parallel && flags.maxEvents !== undefined) {
     throw new SplitSimError('E_CONFIG', '--max-events needs a run in one instance: which events come first across instances is only known in one engine; use --until', { field: '--max-events' });
   }
@@ -115,7 +116,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
         profileNs,
         signal: abort.signal,
         progress,
-        started: (name, kind, pid) => say(`  instance ${name}: ${kind}${kind === 'process' ? ` pid ${pid}` : ''}\n`),
+        started: (name, kind, pid) => say(`  instance ${name}: ${kind}${kind !== 'thread' ? ` pid ${pid}` : ''}\n`),
       });
       const extra: Record<string, unknown> = { placement: placements, runSeconds: r.runSeconds };
       if (r.stopExact !== undefined) extra.stopExact = r.stopExact;

@@ -20,6 +20,19 @@ export class BatchMeans {
     this.sums = new Float64Array(2 * targetBatches);
   }
 
+  /**
+   * Batch means from their state, as another program kept them (an external instance reports
+   * observations, batch size and the sums of its complete batches): summarised by our toJSON.
+   */
+  static fromState(count: number, batchSize: number, sums: readonly number[]): BatchMeans {
+    const b = new BatchMeans(Math.max(4, Math.ceil(sums.length / 2)));
+    b.count = count;
+    b.batchSize = batchSize;
+    b.sums = Float64Array.from(sums);
+    b.batches = sums.length;
+    return b;
+  }
+
   add(x: number): void {
     this.count++;
     this.current += x;

@@ -15,6 +15,22 @@ export class Tally {
     if (x > this.max) this.max = x;
   }
 
+  /**
+   * A tally from its moments, as another program kept them (an external instance reports count,
+   * mean, sum of squared deviations, min and max): summarised by the same toJSON as ours.
+   */
+  static fromMoments(count: number, mean: number, m2: number, min: number, max: number): Tally {
+    const t = new Tally();
+    if (count > 0) {
+      t.count = count;
+      t.mean = mean;
+      t.m2 = m2;
+      t.min = min;
+      t.max = max;
+    }
+    return t;
+  }
+
   /** Sample variance (n - 1 in the denominator); 0 with fewer than two observations. */
   get variance(): number {
     return this.count > 1 ? this.m2 / (this.count - 1) : 0;

@@ -116,10 +116,12 @@ function checkSum(p: number[], what: string): void {
  * checks (so a bad law is reported at plan time, with its field path, not when the run starts).
  */
 export const distributionSchema = () =>
-  variants.superRefine((spec, ctx) => {
-    try {
-      distribution(spec);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-    }
-  });
+  variants
+    .superRefine((spec, ctx) => {
+      try {
+        distribution(spec);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    })
+    .meta({ title: 'distribution' });

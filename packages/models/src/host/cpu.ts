@@ -1,4 +1,10 @@
-import type { Context, Counter } from '@splitsim/kernel';
+import type { Context, Counter, StatisticDoc } from '@splitsim/kernel';
+
+/** What the cores record, for the spec of the host that has them. */
+export const CPU_STATISTICS: Readonly<Record<string, StatisticDoc>> = {
+  cpuBusy: { type: 'counter', unit: 'ps', description: 'Core time of the work items finished, summed over the cores' },
+  cpuItems: { type: 'counter', unit: 'work items', description: 'Work items finished: send and receive paths, polls, application work' },
+};
 
 /**
  * CPU cores running work items from one FIFO line: a work item is a kind (small integer), a

@@ -2,9 +2,9 @@ import type { z } from 'zod';
 import { Component, defineSpec, SplitSimError } from '@splitsim/kernel';
 import { HOST_QUEUE, HOST_TCP, hostParams } from '../network/host-protocol.ts';
 import type { Packet } from '../network/packet.ts';
-import { Stack } from '../network/stack.ts';
+import { Stack, STACK_STATISTICS } from '../network/stack.ts';
 import type { Conn } from '../network/tcp.ts';
-import { Cpu } from './cpu.ts';
+import { Cpu, CPU_STATISTICS } from './cpu.ts';
 import {
   PCI_DMA_DATA, PCI_DMA_READ, PCI_INTERRUPT, PCI_RING_SIZE, PCI_RX_DATA, PCI_RX_REFILL, PCI_TX_DOORBELL, PCI_TX_DONE,
   pciMessage, pciType, pciValue,
@@ -55,6 +55,16 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
     description: 'Host with CPU cores, per-packet stack cost, interrupts and NAPI polling, and a NIC driver over PCI (use with nic.detailed)',
     ports: ['pci'],
     params: hostParams,
+    statistics: {
+      packetsSent: { type: 'counter', unit: 'packets', description: 'Packets the stack handed down to the send path' },
+      rxPackets: { type: 'counter', unit: 'packets', description: 'Packets the receive path took up to the stack' },
+      drops: { type: 'counter', unit: 'packets', description: 'Packets lost because the software queue (qdisc, 1000 packets) was full' },
+      interrupts: { type: 'counter', unit: 'interrupts', description: 'Interrupts from the NIC' },
+      polls: { type: 'counter', unit: 'polls', description: 'Polls started (by an interrupt that found none running)' },
+      queuedAtEnd: { type: 'counter', unit: 'packets', description: 'Packets in the send path or the qdisc at the end, not yet in the transmit ring' },
+      ...CPU_STATISTICS,
+      ...STACK_STATISTICS,
+    },
   });
 
   private readonly pci = this.ctx.port('pci', (num, ref) => this.fromNic(num, ref as Packet | undefined));

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { Component, defineSpec, US } from '@splitsim/kernel';
 import { nicParams } from '@splitsim/system';
-import { Egress } from '../network/egress.ts';
+import { Egress, EGRESS_STATISTICS } from '../network/egress.ts';
 import type { Packet } from '../network/packet.ts';
 import { nicNet } from '../network/routing.ts';
 import {
@@ -31,6 +31,13 @@ export class DetailedNic extends Component<z.output<typeof params>> {
     description: 'NIC with DMA over PCI (doorbells, descriptor rings, write-backs), interrupt moderation, Ethernet serialization',
     ports: ['pci', 'eth'],
     params,
+    statistics: {
+      rxFrames: { type: 'counter', unit: 'packets', description: 'Frames received from the wire, dropped ones included' },
+      rxDrops: { type: 'counter', unit: 'packets', description: 'Frames dropped because the host had posted no receive buffer' },
+      dmaReads: { type: 'counter', unit: 'reads', description: 'DMA reads of a transmit descriptor and its frame, one per doorbell' },
+      interrupts: { type: 'counter', unit: 'interrupts', description: 'Interrupts raised to the host (at most one per 4 µs)' },
+      ...EGRESS_STATISTICS,
+    },
   });
 
   private readonly pci = this.ctx.port('pci', (num, ref) => this.fromHost(num, ref as Packet | undefined));

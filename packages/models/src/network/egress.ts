@@ -18,6 +18,19 @@ export const queueParams = z
 export type QueueParams = z.output<typeof queueParams>;
 
 /**
+ * What an Egress records, summed over its ports: for the spec of every model that has one
+ * (`as const`: each spec that spreads it checks it is a StatisticDoc).
+ */
+export const EGRESS_STATISTICS = {
+  txPackets: { type: 'counter', unit: 'packets', description: 'Packets whose transmission on an output port ended by the end of the run' },
+  txBytes: { type: 'counter', unit: 'bytes', description: 'Their size on the wire (headers and Ethernet framing included)' },
+  drops: { type: 'counter', unit: 'packets', description: 'Packets dropped because their output queue was full (drop-tail)' },
+  ecnMarks: { type: 'counter', unit: 'packets', description: 'ECN-capable packets marked Congestion Experienced on finding the queue at or above the ECN threshold' },
+  queueWait: { type: 'tally', unit: 'ps', description: 'Joining an output queue to the start of transmission, per packet (recorded when it joins)' },
+  queuedAtEnd: { type: 'counter', unit: 'packets', description: 'Packets still queued or on the wire at the end (not in txPackets)' },
+} as const;
+
+/**
  * The output side of one or more ports: a FIFO per port, drop-tail in packets or bytes, optional
  * ECN marking, and the wire, which takes serializationTime(size, rate) per packet before the
  * packet is sent on the port (the link then adds its propagation latency).

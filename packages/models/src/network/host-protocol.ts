@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import { Component, defineSpec, SplitSimError, type Context } from '@splitsim/kernel';
 import { hostParams as hostKindParams } from '@splitsim/system';
-import { Egress, type QueueParams } from './egress.ts';
+import { Egress, EGRESS_STATISTICS, type QueueParams } from './egress.ts';
 import type { AppSpec } from './app.ts';
 import type { Packet } from './packet.ts';
 import { hostNet } from './routing.ts';
-import { Stack, type AppCpu } from './stack.ts';
+import { Stack, STACK_STATISTICS, type AppCpu } from './stack.ts';
 import { tcpParams, type Conn, type TcpParams } from './tcp.ts';
 
 /**
@@ -81,6 +81,12 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
     description: 'Protocol-level host: UDP CBR/Poisson senders and sinks, TCP NewReno/DCTCP bulk transfer, RPC; no CPU or NIC cost',
     ports: ['eth'],
     params: hostParams,
+    statistics: {
+      packetsSent: { type: 'counter', unit: 'packets', description: 'Packets the stack handed to the output queue, those it then dropped included' },
+      rxPackets: { type: 'counter', unit: 'packets', description: 'Packets received from the network' },
+      ...EGRESS_STATISTICS,
+      ...STACK_STATISTICS,
+    },
   });
 
   private readonly packetsSent = this.ctx.stats.counter('packetsSent');

@@ -24,6 +24,8 @@ import { silentLinks } from './silent-links.ts';
  */
 
 const MISSING = 'missing: the network step computes it while the plan is resolved; give the model the role it needs (switch, host or nic)';
+/** For `splitsim models`: a user never writes `net`, the network step does. */
+const DERIVED = { derived: 'network step' };
 
 /** `net` of a switch: port bandwidths and the forwarding table. */
 export const switchNet = z
@@ -38,7 +40,8 @@ export const switchNet = z
     },
     { error: (issue) => (issue.input === undefined ? MISSING : undefined) },
   )
-  .strict();
+  .strict()
+  .meta(DERIVED);
 
 /** `net` of a host. */
 export const hostNet = z
@@ -52,10 +55,11 @@ export const hostNet = z
     },
     { error: (issue) => (issue.input === undefined ? MISSING : undefined) },
   )
-  .strict();
+  .strict()
+  .meta(DERIVED);
 
 /** `net` of a NIC. */
-export const nicNet = z.object({ rate: z.number().positive() }, { error: (issue) => (issue.input === undefined ? MISSING : undefined) }).strict();
+export const nicNet = z.object({ rate: z.number().positive() }, { error: (issue) => (issue.input === undefined ? MISSING : undefined) }).strict().meta(DERIVED);
 
 export type SwitchNet = z.output<typeof switchNet>;
 export type HostNet = z.output<typeof hostNet>;

@@ -1,15 +1,25 @@
-import { SplitSimError, type Context, type Counter, type Tally } from '@splitsim/kernel';
+import { SplitSimError, type Context, type Counter, type StatisticDoc, type Tally } from '@splitsim/kernel';
 import type { AppData } from '@splitsim/system';
 import type { AppHost, AppInstance, AppSpec } from './app.ts';
 import { flowHash, makePacket, PROTO_TCP, PROTO_UDP, UDP_HEADER, wireSize, type Packet } from './packet.ts';
 import { doubles, TALLY, tallyAdd, tallyInto, tallyStart } from './running.ts';
 import type { HostNet } from './routing.ts';
-import { Tcp, type Conn, type TcpParams, type TcpUser } from './tcp.ts';
+import { Tcp, TCP_STATISTICS, type Conn, type TcpParams, type TcpUser } from './tcp.ts';
 
 /** Where application work (an RPC server's time per request) runs; it calls stack.served(conn) when done. */
 export interface AppCpu {
   run(duration: number, conn: Conn): void;
 }
+
+/** What a host's stack records (its UDP layer, its TCP, unclaimed packets), for the host models' specs. */
+export const STACK_STATISTICS: Readonly<Record<string, StatisticDoc>> = {
+  udpSent: { type: 'counter', unit: 'datagrams', description: "UDP datagrams the host's applications sent (when an application uses UDP)" },
+  udpReceived: { type: 'counter', unit: 'datagrams', description: 'UDP datagrams received on a port an application listens on (when an application uses UDP)' },
+  udpReceivedBytes: { type: 'counter', unit: 'bytes', description: 'Their payload bytes (when an application uses UDP)' },
+  udpLatency: { type: 'tally', unit: 'ps', description: 'Arrival minus the creation time each datagram received carries: one way for the built-in senders (when an application uses UDP)' },
+  ...TCP_STATISTICS,
+  unclaimed: { type: 'counter', unit: 'packets', description: 'Packets dropped for want of a taker: UDP to a port no application listens on, TCP on a host without TCP' },
+};
 
 /**
  * A host's protocol stack, shared by the protocol-level host (which hands packets straight to its

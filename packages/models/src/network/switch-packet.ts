@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { Component, defineSpec, SplitSimError } from '@splitsim/kernel';
 import { switchParams } from '@splitsim/system';
-import { Egress } from './egress.ts';
+import { Egress, EGRESS_STATISTICS } from './egress.ts';
 import { wordDst, type Packet } from './packet.ts';
 import { ForwardingTable, switchNet } from './routing.ts';
 
@@ -26,6 +26,11 @@ export class PacketSwitch extends Component<z.output<typeof params>> {
     description: 'Output-queued switch: drop-tail FIFO per port (packets or bytes), optional ECN marking, shortest-path ECMP routing',
     ports: portNames,
     params,
+    statistics: {
+      rxPackets: { type: 'counter', unit: 'packets', description: 'Packets received on any port' },
+      noRoute: { type: 'counter', unit: 'packets', description: 'Packets dropped because the forwarding table has no port for their destination' },
+      ...EGRESS_STATISTICS,
+    },
   });
 
   private readonly table: ForwardingTable;

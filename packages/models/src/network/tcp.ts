@@ -19,6 +19,17 @@ const ACK_NONE = 0;
 const ACK_NOW = 1;
 const ACK_LATER = 2;
 
+/** What a host's TCP records, for the host models' specs (`as const`: the specs check the shape). */
+export const TCP_STATISTICS = {
+  tcpSegments: { type: 'counter', unit: 'segments', description: 'Data segments sent, retransmissions included, bare acknowledgements not (when an application uses TCP)' },
+  tcpRetransmits: { type: 'counter', unit: 'segments', description: 'Data segments sent again: fast retransmits, partial-ACK and timeout resends (when an application uses TCP)' },
+  tcpFastRetransmits: { type: 'counter', unit: 'recoveries', description: 'Entries into fast recovery: losses found from duplicate acknowledgements (when an application uses TCP)' },
+  tcpTimeouts: { type: 'counter', unit: 'timeouts', description: 'Retransmission timeouts that fired (when an application uses TCP)' },
+  tcpAckedBytes: { type: 'counter', unit: 'bytes', description: "Payload bytes acknowledged to this host's senders (when an application uses TCP)" },
+  tcpDeliveredBytes: { type: 'counter', unit: 'bytes', description: "Payload bytes delivered in order to this host's receivers (when an application uses TCP)" },
+  tcpRtt: { type: 'tally', unit: 'ps', description: "Round-trip samples from timestamps: an ACK's arrival minus the send time of the data segment it echoes (when an application uses TCP)" },
+} as const;
+
 /** What the stack above TCP is told. */
 export interface TcpUser {
   /** A whole message (ended by a PSH segment) carrying `word` has arrived in order on `c`. */

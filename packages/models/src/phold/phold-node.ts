@@ -34,6 +34,11 @@ export class PholdNode extends Component<z.output<typeof params>> {
     description: 'PHOLD benchmark node: each event schedules one successor, remote with a probability',
     ports: PORTS,
     params,
+    statistics: {
+      fired: { type: 'counter', unit: 'events', description: 'PHOLD events handled' },
+      sent: { type: 'counter', unit: 'messages', description: 'Events sent to a linked node' },
+      received: { type: 'counter', unit: 'messages', description: 'Events received from a linked node' },
+    },
   });
 
   private readonly rng = this.ctx.rng;

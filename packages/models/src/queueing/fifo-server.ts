@@ -25,6 +25,13 @@ export class FifoServer extends Component<z.output<typeof params>> {
     description: 'c servers, one FIFO line with optional capacity, exponential service',
     ports: ['in', 'out'],
     params,
+    statistics: {
+      wait: { type: 'tally', unit: 'ps', description: 'Arrival to start of service, per job that began service' },
+      response: { type: 'tally', unit: 'ps', description: 'Arrival to departure, per served job' },
+      waitBatchMeans: { type: 'batchMeans', unit: 'ps', description: 'The mean wait with a 95 % confidence half-width, by batch means' },
+      served: { type: 'counter', unit: 'jobs', description: 'Jobs that finished service' },
+      rejected: { type: 'counter', unit: 'jobs', description: 'Arrivals refused because the line held capacity jobs' },
+    },
   });
 
   private readonly out = this.ctx.port('out');

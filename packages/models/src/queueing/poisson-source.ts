@@ -22,6 +22,9 @@ export class PoissonSource extends Component<z.output<typeof params>> {
     description: 'Poisson arrivals at a rate per second, optionally a fixed number of jobs',
     ports: ['out'],
     params,
+    statistics: {
+      sent: { type: 'counter', unit: 'jobs', description: 'Jobs emitted' },
+    },
   });
 
   private readonly out = this.ctx.port('out');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Component, SplitSimError, type Port } from '@splitsim/kernel';
+import { Component, SplitSimError, type Port, type StatisticDoc } from '@splitsim/kernel';
 import { answerProbes } from './probe-port.ts';
 import { family } from './protocol.ts';
 
@@ -15,6 +15,12 @@ export const dispatcherParams = {
 
 /** Ports every load balancer declares. */
 export const DISPATCHER_PORTS = ['in', 'in*', 'out', 'probe', 'target*'] as const;
+
+/** Statistics every load balancer records. */
+export const DISPATCHER_STATISTICS: Readonly<Record<string, StatisticDoc>> = {
+  dispatched: { type: 'counter', unit: 'jobs', description: 'Jobs sent to a target' },
+  completed: { type: 'counter', unit: 'jobs', description: 'Responses from the targets, passed on to out when it is linked (none where targets do not answer)' },
+};
 
 type Base = { targets: number; inputs: number; serversPerTarget?: number | undefined };
 

@@ -1,6 +1,13 @@
-import { Dispatcher } from './dispatcher.ts';
+import type { StatisticDoc } from '@splitsim/kernel';
+import { Dispatcher, DISPATCHER_STATISTICS } from './dispatcher.ts';
 import { LevelBuckets } from './level-buckets.ts';
 import { reported } from './protocol.ts';
+
+/** Statistics of the push and pull dispatchers. */
+export const ESTIMATE_STATISTICS: Readonly<Record<string, StatisticDoc>> = {
+  ...DISPATCHER_STATISTICS,
+  reports: { type: 'counter', unit: 'reports', description: "Queue lengths received: replies to the dispatcher's probes (push) or the servers' own updates (pull)" },
+};
 
 /**
  * Hyper-scalable dispatching (van der Boor, Borst and van Leeuwaarden): the dispatcher keeps an

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineSpec } from '@splitsim/kernel';
-import { Dispatcher, dispatcherParams, DISPATCHER_PORTS } from './dispatcher.ts';
+import { Dispatcher, dispatcherParams, DISPATCHER_PORTS, DISPATCHER_STATISTICS } from './dispatcher.ts';
 import { tagCustomer } from './protocol.ts';
 
 const params = z
@@ -13,7 +13,7 @@ const params = z
 
 /** Sends every job of a customer to the same target: a hash of the customer id, mod n. */
 export class HashLb extends Dispatcher<z.output<typeof params>> {
-  static readonly spec = defineSpec({ model: 'lb.hash', kinds: ['load-balancer'], description: 'Jobs of a customer always to the same target (hash of the customer id)', ports: DISPATCHER_PORTS, params });
+  static readonly spec = defineSpec({ model: 'lb.hash', kinds: ['load-balancer'], description: 'Jobs of a customer always to the same target (hash of the customer id)', ports: DISPATCHER_PORTS, params, statistics: DISPATCHER_STATISTICS });
 
   protected route(token: number, tag: unknown): void {
     const c = tagCustomer(tag);

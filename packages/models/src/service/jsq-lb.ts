@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineSpec } from '@splitsim/kernel';
-import { Dispatcher, dispatcherParams, DISPATCHER_PORTS } from './dispatcher.ts';
+import { Dispatcher, dispatcherParams, DISPATCHER_PORTS, DISPATCHER_STATISTICS } from './dispatcher.ts';
 import { LevelBuckets } from './level-buckets.ts';
 import { statusRejected } from './protocol.ts';
 
@@ -12,7 +12,18 @@ const params = z.object(dispatcherParams).strict();
  * ties are broken at random.
  */
 export class JsqLb extends Dispatcher<z.output<typeof params>> {
-  static readonly spec = defineSpec({ model: 'lb.jsq', kinds: ['load-balancer'], description: 'Join the shortest queue, by outstanding jobs per target (needs responses)', ports: DISPATCHER_PORTS, params });
+  static readonly spec = defineSpec({
+    model: 'lb.jsq',
+    kinds: ['load-balancer'],
+    description: 'Join the shortest queue, by outstanding jobs per target (needs responses)',
+    ports: DISPATCHER_PORTS,
+    params,
+    statistics: {
+      ...DISPATCHER_STATISTICS,
+      completed: { type: 'counter', unit: 'jobs', description: 'Responses from the targets, passed on to out; refusals are in rejected' },
+      rejected: { type: 'counter', unit: 'jobs', description: 'Responses saying the server refused the job (capacity or queue limit)' },
+    },
+  });
   private readonly outstanding = new LevelBuckets(this.n);
 
   override init(): void {

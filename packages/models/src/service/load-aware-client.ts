@@ -38,6 +38,15 @@ export class LoadAwareClient extends Component<Params> {
     description: 'Hash routing to servers with load-aware rehashing over a sliding window of reported loads (the routing post)',
     ports: ['in', 'out', 'probe', 'server*'],
     params,
+    statistics: {
+      requests: { type: 'counter', unit: 'requests', description: 'Requests received on in and sent to a server' },
+      responses: { type: 'counter', unit: 'requests', description: 'Responses received, refusals included' },
+      rehashes: { type: 'counter', unit: 'requests', description: 'Requests sent away from their hash server because its windowed load was at or above threshold' },
+      rejected: { type: 'counter', unit: 'requests', description: 'Responses saying the server refused the request' },
+      latency: { type: 'tally', unit: 'ps', description: 'Creation time the request carries to its response, per answered request' },
+      latencyQuantiles: { type: 'quantiles', unit: 'ps', description: 'Percentiles of latency' },
+      'latency.class*': { type: 'tally', unit: 'ps', description: 'latency of the requests of class k (when classes > 1)' },
+    },
   });
 
   private readonly n = this.params.servers;

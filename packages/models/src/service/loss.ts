@@ -23,6 +23,10 @@ export class Loss extends Component<z.output<typeof params>> {
     description: 'Bernoulli transmission failure detected after the receiver: negative acknowledgement back, else delivery',
     ports: ['in', 'out', 'nack', 'probe'],
     params,
+    statistics: {
+      failures: { type: 'counter', unit: 'messages', description: 'Messages found corrupt: discarded, a negative acknowledgement sent back' },
+      delivered: { type: 'counter', unit: 'messages', description: 'Messages passed on intact' },
+    },
   });
 
   private readonly out = this.ctx.port('out');

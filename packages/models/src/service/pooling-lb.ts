@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineSpec, SEC, units } from '@splitsim/kernel';
-import { Dispatcher, dispatcherParams, DISPATCHER_PORTS } from './dispatcher.ts';
+import { Dispatcher, dispatcherParams, DISPATCHER_PORTS, DISPATCHER_STATISTICS } from './dispatcher.ts';
 import { LevelBuckets } from './level-buckets.ts';
 import { STEAL, statusRejected } from './protocol.ts';
 
@@ -28,6 +28,12 @@ export class PoolingLb extends Dispatcher<z.output<typeof params>> {
     description: 'Resource pooling: random dispatch plus a central server that serves a job of a longest queue at rate pN',
     ports: DISPATCHER_PORTS,
     params,
+    statistics: {
+      ...DISPATCHER_STATISTICS,
+      completed: { type: 'counter', unit: 'jobs', description: 'Responses from the targets (stolen jobs included), passed on to out; refusals not counted' },
+      steals: { type: 'counter', unit: 'jobs', description: 'Tokens of the central server that took a job from a longest queue' },
+      idleTokens: { type: 'counter', unit: 'tokens', description: 'Tokens of the central server that found every queue empty' },
+    },
   });
 
   private readonly lengths = new LevelBuckets(this.servers);

@@ -28,6 +28,9 @@ export class Probe extends Component<Params> {
     description: 'Samples named metrics of the component on its target port at an interval into time series',
     ports: ['target'],
     params,
+    statistics: {
+      '*': { type: 'series', unit: "the target's", description: "One series per name in metrics: times in ps, values in the target's unit (its latencies in seconds, lengths in jobs)" },
+    },
   });
 
   private readonly series = new Map<string, TimeSeries>();

@@ -11,7 +11,7 @@ const profile = z.discriminatedUnion('type', [
   z.object({ type: z.literal('spike'), baseline: rate, spike: rate, warmup: units.time(), duration: units.time() }).strict(),
   /** A rate from each step's time on; before the first step the source is silent. */
   z.object({ type: z.literal('piecewise'), steps: z.array(z.object({ at: units.time(), rate }).strict()).min(1) }).strict(),
-]);
+]).meta({ title: 'profile' });
 
 const params = z
   .object({
@@ -59,6 +59,9 @@ export class ProfileSource extends Component<Params> {
     description: 'Arrivals: constant, Poisson, spike, piecewise or renewal (any gap law), in batches; customer ids and class on every job',
     ports: ['out', 'probe'],
     params,
+    statistics: {
+      sent: { type: 'counter', unit: 'jobs', description: 'Jobs emitted (each job of a batch counts)' },
+    },
   });
 
   private readonly out = this.ctx.port('out');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineSpec } from '@splitsim/kernel';
 import { dispatcherParams, DISPATCHER_PORTS } from './dispatcher.ts';
-import { EstimateDispatcher } from './estimate-dispatcher.ts';
+import { EstimateDispatcher, ESTIMATE_STATISTICS } from './estimate-dispatcher.ts';
 
 const params = z.object(dispatcherParams).strict();
 
@@ -17,6 +17,7 @@ export class PullLb extends EstimateDispatcher<z.output<typeof params>> {
     description: 'Hyper-scalable pull: lowest estimated queue; servers report their length (p at completions, rate r when idle)',
     ports: DISPATCHER_PORTS,
     params,
+    statistics: ESTIMATE_STATISTICS,
   });
 
   protected readonly solicited = false;

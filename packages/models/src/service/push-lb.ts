@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineSpec, SEC, units } from '@splitsim/kernel';
 import { dispatcherParams, DISPATCHER_PORTS } from './dispatcher.ts';
-import { EstimateDispatcher } from './estimate-dispatcher.ts';
+import { EstimateDispatcher, ESTIMATE_STATISTICS } from './estimate-dispatcher.ts';
 import { PROBE_LENGTH } from './protocol.ts';
 import { uniformInt } from '../distributions/uniform-int.ts';
 
@@ -27,6 +27,7 @@ export class PushLb extends EstimateDispatcher<z.output<typeof params>> {
     description: 'Hyper-scalable push: lowest estimated queue; the dispatcher probes a random server at rate δN',
     ports: DISPATCHER_PORTS,
     params,
+    statistics: ESTIMATE_STATISTICS,
   });
 
   protected readonly solicited = true;

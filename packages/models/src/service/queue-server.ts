@@ -64,6 +64,20 @@ export class QueueServer extends Component<Params> {
     description: 'c servers; FIFO or priority classes (preemptive or not); capacity K and queue limit; any service distribution; load in responses',
     ports: ['in', 'in*', 'out', 'probe', 'client*'],
     params,
+    statistics: {
+      wait: { type: 'tally', unit: 'ps', description: 'Arrival to first start of service, per job that began service (arrivals after warmup)' },
+      response: { type: 'tally', unit: 'ps', description: 'Arrival to departure (served or stolen), per job (arrivals after warmup)' },
+      'wait.class*': { type: 'tally', unit: 'ps', description: 'wait of the jobs of class k (when classes > 1)' },
+      'response.class*': { type: 'tally', unit: 'ps', description: 'response of the jobs of class k (when classes > 1)' },
+      responseQuantiles: { type: 'quantiles', unit: 'ps', description: 'Percentiles of response (detail full)' },
+      waitBatchMeans: { type: 'batchMeans', unit: 'ps', description: 'The mean wait with a 95 % confidence half-width, by batch means (detail full)' },
+      arrived: { type: 'counter', unit: 'jobs', description: 'Jobs that arrived, rejected ones included' },
+      served: { type: 'counter', unit: 'jobs', description: 'Jobs that left, stolen ones included' },
+      rejected: { type: 'counter', unit: 'jobs', description: 'Arrivals refused by capacity or queueLimit' },
+      stolen: { type: 'counter', unit: 'jobs', description: "Jobs a pooling dispatcher's central server took and finished at once" },
+      inSystem: { type: 'timeWeighted', unit: 'jobs', description: 'Jobs in service and waiting, over time' },
+      busy: { type: 'timeWeighted', unit: 'servers', description: 'Busy servers, over time (mean / servers is the utilisation)' },
+    },
   });
 
   private readonly c = this.params.servers;

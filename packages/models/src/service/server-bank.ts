@@ -84,6 +84,14 @@ export class ServerBank extends JobQueues<Params> {
     description: 'A bank of single-server FIFO queues in one component (struct of arrays), for 10^5-server load balancing',
     ports: ['in', 'probe'],
     params,
+    statistics: {
+      wait: { type: 'tally', unit: 'ps', description: "Arrival to start of service, pooled over the bank's queues, per job that began service (arrivals after warmup)" },
+      response: { type: 'tally', unit: 'ps', description: 'Arrival to departure (served or stolen), pooled, per job (arrivals after warmup)' },
+      served: { type: 'counter', unit: 'jobs', description: 'Jobs that left, stolen ones included' },
+      stolen: { type: 'counter', unit: 'jobs', description: "Jobs a pooling dispatcher's central server took and finished at once" },
+      longestQueue: { type: 'counter', unit: 'jobs', description: 'The longest any queue has been, the job in service included (a maximum, not a count)' },
+      meanInSystem: { type: 'counter', unit: 'jobs', description: 'Time-average of the jobs in the bank from 0 to the end (a mean set at the end, not a count)' },
+    },
   });
 
   private readonly n = this.params.count;

@@ -31,6 +31,12 @@ export class StatsSink extends Component<Params> {
     description: 'Absorbs jobs: latency mean, variance and percentiles, overall and per class; windowed latency for probes',
     ports: ['in', 'in*', 'probe'],
     params,
+    statistics: {
+      latency: { type: 'tally', unit: 'ps', description: 'Arrival here minus the creation time the job carries, per job that arrived after warmup' },
+      latencyQuantiles: { type: 'quantiles', unit: 'ps', description: 'Percentiles of latency (within relativeError, 0.78 %)' },
+      'latency.class*': { type: 'tally', unit: 'ps', description: 'latency of the jobs of class k (when classes > 1)' },
+      'latencyQuantiles.class*': { type: 'quantiles', unit: 'ps', description: 'Percentiles of latency.class<k> (when classes > 1)' },
+    },
   });
 
   private readonly latency = this.ctx.stats.tally('latency');

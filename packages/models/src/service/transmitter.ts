@@ -17,6 +17,10 @@ export class Transmitter extends Component<z.output<typeof params>> {
     description: 'Sends broker messages over the network and resends each one a negative acknowledgement asks for',
     ports: ['in', 'out', 'nack', 'probe'],
     params,
+    statistics: {
+      transmissions: { type: 'counter', unit: 'messages', description: 'Messages sent on out, retransmissions included' },
+      retransmissions: { type: 'counter', unit: 'messages', description: 'Messages sent again after a negative acknowledgement' },
+    },
   });
 
   private readonly out = this.ctx.port('out');

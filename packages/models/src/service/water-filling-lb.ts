@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineSpec } from '@splitsim/kernel';
-import { Dispatcher, dispatcherParams, DISPATCHER_PORTS } from './dispatcher.ts';
+import { Dispatcher, dispatcherParams, DISPATCHER_PORTS, DISPATCHER_STATISTICS } from './dispatcher.ts';
 import { PROBE_LENGTH, reported } from './protocol.ts';
 
 const params = z
@@ -31,6 +31,7 @@ export class WaterFillingLb extends Dispatcher<Params> {
     description: 'Batches of m jobs poured into the shortest of `sample` probed servers (water filling)',
     ports: DISPATCHER_PORTS,
     params,
+    statistics: DISPATCHER_STATISTICS,
   });
 
   private readonly m = this.params.batch;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { units, type Counter, type Quantiles, type Tally } from '@splitsim/kernel';
+import { units, type Counter, type Quantiles, type StatisticDoc, type Tally } from '@splitsim/kernel';
 import { defineApp, type AppHost } from '../app.ts';
 import { CC_RENO } from '../tcp.ts';
 
@@ -12,6 +12,14 @@ interface RpcStats {
   latency: Tally;
   quantiles: Quantiles;
 }
+
+/** One set per host, which its RPC clients and servers all add to (a server-only host has the client's, empty). */
+const RPC_STATISTICS: Readonly<Record<string, StatisticDoc>> = {
+  rpcCompleted: { type: 'counter', unit: 'requests', description: "Responses received by the host's RPC clients" },
+  rpcServed: { type: 'counter', unit: 'requests', description: "Requests answered by the host's RPC servers" },
+  rpcLatency: { type: 'tally', unit: 'ps', description: "Writing a request to receiving its whole response, over the host's RPC clients" },
+  rpcLatencyQuantiles: { type: 'quantiles', unit: 'ps', description: 'Percentiles of rpcLatency (within relativeError, 0.78 %)' },
+};
 
 /** Clients and servers of one host add to the same RPC figures. */
 function rpcStats(host: AppHost): RpcStats {
@@ -42,6 +50,7 @@ export const rpcClient = defineApp({
   description: 'closed-loop RPC requests over TCP to an rpc-server (latency tally and quantiles)',
   protocol: 'tcp',
   params: clientParams,
+  statistics: RPC_STATISTICS,
   talksTo: (app) => ({ host: app.server, field: 'server', protocol: 'tcp', port: app.port, answered: true, listener: 'rpc-server' }),
   create(host, app, index) {
     const rpc = rpcStats(host);
@@ -74,6 +83,7 @@ export const rpcServer = defineApp({
   type: 'rpc-server',
   description: 'answers RPC requests on a TCP port after serviceTime of work on the host\'s cores',
   protocol: 'tcp',
+  statistics: RPC_STATISTICS,
   params: z
     .object({
       port: port.default(7000),

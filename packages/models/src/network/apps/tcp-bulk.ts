@@ -34,6 +34,10 @@ export const tcpBulk = defineApp({
   description: 'one TCP bulk transfer to a host (NewReno or DCTCP), finite or until the run ends',
   protocol: 'tcp',
   params: bulkParams,
+  statistics: {
+    tcpFlowsDone: { type: 'counter', unit: 'flows', description: "Finite flows (with bytes) of the host's tcp-bulk applications whose every byte was acknowledged" },
+    tcpFlowCompletion: { type: 'tally', unit: 'ps', description: 'Flow completion time: opening the connection to the last byte acknowledged, per finished flow' },
+  },
   talksTo: (app) => ({ host: app.dst, field: 'dst', protocol: 'tcp', port: app.port, answered: true, listener: 'tcp-sink' }),
   create(host, app, index) {
     const s = host.ctx.stats;
