@@ -1,7 +1,7 @@
 import { Rng, type CrashWindow, type FaultSource, type LinkFaultWindow } from '@splitsim/kernel';
 import type { FaultDecl, System } from '@splitsim/system';
 import type { ModelCatalog } from './catalog.ts';
-import type { PlanFaults } from './plan.ts';
+import type { Placement, PlanFaults } from './plan.ts';
 import type { PlanProblem } from './problems.ts';
 
 /** Plan-time streams of the seeded crash processes: (seed, PROCESS_STREAM + fault · 2^21 + component), apart from every run-time stream. */
@@ -100,6 +100,18 @@ function segments(ws: RawLinkWindow[]): RawLinkWindow[] {
     else out.push(seg);
   }
   return out;
+}
+
+/**
+ * Link faults are applied by the sender's kernel, which an external simulator does not run: a
+ * faulty link with an end in an external instance would be faulty one way only. Refused.
+ */
+export function externalFaultProblems(system: System, faults: PlanFaults | undefined, instanceOf: Int32Array, placements: readonly (Placement | undefined)[], problems: PlanProblem[]): void {
+  for (const f of faults?.links ?? []) {
+    const l = system.links[f.link]!;
+    const ext = [l.a.component, l.b.component].find((c) => placements[instanceOf[c]!]?.kind === 'external');
+    if (ext !== undefined) problems.push({ where: `link ${system.linkName(l)}`, message: `has faults, but ${system.pathOf(ext)} runs in an external simulator, which does not apply them; move the fault or the component` });
+  }
 }
 
 /** The plan's faults as the kernel reads them (absent: none). */

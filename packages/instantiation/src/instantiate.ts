@@ -2,7 +2,7 @@ import type { System } from '@splitsim/system';
 import { builtinCatalog } from './builtin-catalog.ts';
 import { systemExtensions, type Catalog } from './catalog.ts';
 import { buildChannels, type SyncChoice } from './channels.ts';
-import { resolveFaults } from './faults.ts';
+import { externalFaultProblems, resolveFaults } from './faults.ts';
 import { checkModels, checkPorts, chooseModels, type ModelRule } from './models.ts';
 import { single } from './partitions/basic.ts';
 import type { Group, PartitionFn } from './partitions/types.ts';
@@ -66,6 +66,7 @@ export function instantiate(system: System, inst: Instantiation, options: Instan
   const { links, channels } = buildChannels(system, groups, instanceOf, resolved.linkKinds, derived.silent, inst.syncInterval, problems);
   const placements = place(groups, inst.placement, problems);
   checkExternalModels(system.components.map((c) => ({ path: c.path, model: chosen[c.id], instance: instanceOf[c.id]! })), groups, placements, catalog.models, problems);
+  externalFaultProblems(system, faults, instanceOf, placements, problems);
 
   if (problems.length > 0) throw new PlanError(problems);
   const components = system.components.map((c) => ({ id: c.id, path: c.path, kind: c.kind, model: chosen[c.id]!, params: params[c.id]!, instance: instanceOf[c.id]! }));
