@@ -13,6 +13,8 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   'mixed-fidelity': () => import('./mixed-fidelity.ts'),
   datacenter: () => import('./datacenter.ts'),
   raft: () => import('./raft.ts'),
+  ns3: () => import('./ns3/main.ts'),
+  compare: () => import('./compare.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

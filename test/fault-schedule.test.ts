@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Component, defineSpec, MS, SEC, System, z } from 'splitsim';
+import { Component, defineSpec, MAX_TIME, MS, SEC, System, z } from 'splitsim';
 import { builtinLoaded, catalogOf, instantiate, parsePlan, PlanError, serializePlan, type Catalog } from '@splitsim/instantiation';
 import { runSequential } from '@splitsim/runtime';
 
@@ -120,4 +120,17 @@ test('crashing a component whose model does not keep account of crashes is refus
     () => instantiate(s, { models: [{ kind: 'source', model: 'source.profile' }, { kind: 'server', model: 'server.queue' }] }, { config: 'q', instantiation: 'one', seed: 1, catalog }),
     (e: unknown) => e instanceof PlanError && e.problems.some((p) => p.where === 'srv' && /does not keep account of crashes/.test(p.message)),
   );
+});
+
+test('a drawn recovery past 2^53 ps never comes: the crash is for good, and the plan stays exact', () => {
+  const { s, t } = ring(20);
+  s.faults.crashes(t, { meanUp: '1s', meanDown: '2h', until: '10s' });
+  const p = plan(s);
+  let forGood = 0;
+  for (const c of p.faults!.crashes) {
+    for (const w of c.windows) assert.ok(w.until === undefined || w.until <= MAX_TIME);
+    if (c.windows.at(-1)!.until === undefined) forGood++;
+  }
+  assert.ok(forGood > 0, 'a mean down time of 2 h passes 2.5 h for some of 20 components');
+  assert.deepEqual(parsePlan(serializePlan(p)).faults, p.faults);
 });

@@ -1,4 +1,4 @@
-import { Rng, type CrashWindow, type FaultSource, type LinkFaultWindow } from '@splitsim/kernel';
+import { MAX_TIME, Rng, type CrashWindow, type FaultSource, type LinkFaultWindow } from '@splitsim/kernel';
 import type { FaultDecl, System } from '@splitsim/system';
 import type { ModelCatalog } from './catalog.ts';
 import type { Placement, PlanFaults } from './plan.ts';
@@ -66,6 +66,8 @@ function crashProcess(d: Extract<FaultDecl, { type: 'crashes' }>, rng: Rng): Cra
     t += Math.max(1, Math.round(rng.exponential(d.meanUp)));
     if (t >= d.until) return out;
     const until = t + Math.max(1, Math.round(rng.exponential(d.meanDown)));
+    // A recovery past 2^53 ps, the last exact time, would never come: the crash is for good.
+    if (until > MAX_TIME) return [...out, { from: t, until: Infinity }];
     out.push({ from: t, until });
     t = until;
   }

@@ -10,4 +10,4 @@ export { parseGrid, expandGrid, runSweep, sweepCsv, type GridAxis, type SweepOpt
 export { writeReport, reportHtml, chartSvg, collectSeries, seriesCsv, csvField as csvFieldOf, type ReportInput, type ReportFigure, type Series } from './report.ts';
 export { loadConfig, type LoadedConfig } from './config-file.ts';
 export { planCatalog, resolveModule, importModules, checkedCatalog, ensureTypeScript, TS_LOADED } from './modules.ts';
-export { planConfig, buildSystem } from './plan-config.ts';
+export { planConfig, buildSystem, buildInstantiation, summarize } from './plan-config.ts';
