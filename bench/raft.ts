@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { instantiate } from '@splitsim/instantiation';
-import { loadConfig, runSequential } from '@splitsim/runtime';
+import { completed, loadConfig, runSequential } from '@splitsim/runtime';
 import { SEC } from '@splitsim/kernel';
 import { pooled } from '@splitsim/protocols';
 import { raftSystem } from '../configs/raft.ts';
@@ -24,7 +24,7 @@ export async function run(args: string[]): Promise<void> {
   const system = raftSystem(params);
   const plan = instantiate(system, config.instantiations.one!(system, params), { config: 'raft', instantiation: 'one', seed: o.seed, catalog });
   const t1 = performance.now();
-  const { result, metrics, wallSeconds } = runSequential(plan, { catalog, until: (o.seconds + 1) * SEC });
+  const { result, metrics, wallSeconds } = completed(runSequential(plan, { catalog, until: (o.seconds + 1) * SEC }));
   const client = metrics.find((m) => m.path === 'client')!.stats as Record<string, any>;
   const commit = pooled(metrics, (p) => p.startsWith('node'), 'commitLatency');
   const requests = client.answered as number;

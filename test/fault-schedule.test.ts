@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Component, defineSpec, MAX_TIME, MS, SEC, System, z } from 'splitsim';
 import { builtinLoaded, catalogOf, instantiate, parsePlan, PlanError, serializePlan, type Catalog } from '@splitsim/instantiation';
-import { runSequential } from '@splitsim/runtime';
+import { completed, runSequential } from '@splitsim/runtime';
 
 const params = z.object({}).strict();
 
@@ -79,9 +79,9 @@ test('a partition downs the links between its sides; overlapping link faults bec
   ]);
   assert.deepEqual(p.faults!.links[1]!.windows, [{ from: 1 * SEC, until: 2 * SEC, down: true, loss: 0, delay: 0 }]);
   // And the kernel applies them: t2 hears nothing from t1 while the link is down.
-  const quiet = runSequential(p, { catalog, until: 5 * SEC });
+  const quiet = completed(runSequential(p, { catalog, until: 5 * SEC }));
   const clean = ring(4);
-  const loud = runSequential(plan(clean.s), { catalog, until: 5 * SEC });
+  const loud = completed(runSequential(plan(clean.s), { catalog, until: 5 * SEC }));
   const got = (m: typeof quiet.metrics) => m.find((x) => x.path === 't2')!.stats.got as number;
   assert.ok(got(loud.metrics) - got(quiet.metrics) >= 100, `${got(loud.metrics)} vs ${got(quiet.metrics)}`);
 });

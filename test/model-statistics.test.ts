@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { FAULT_STATISTICS, MS, parseTime, type ComponentMetrics, type StatisticDoc } from '@splitsim/kernel';
 import { builtinCatalog, instantiate, type Catalog, type ModelRule, type Plan } from '@splitsim/instantiation';
-import { loadConfig, planConfig, runSequential } from '@splitsim/runtime';
+import { completed, loadConfig, planConfig, runSequential } from '@splitsim/runtime';
 import { System, switchPort } from '@splitsim/system';
 import type { AppInput } from '@splitsim/models';
 
@@ -48,14 +48,14 @@ async function runConfig(c: (typeof CASES)[number]): Promise<Run> {
   const path = join(configs, c.file);
   const loaded = await loadConfig(path, c.set ?? {});
   const { plan } = planConfig(loaded, path, c.inst, 1);
-  const { metrics } = runSequential(plan, { catalog: loaded.catalog, ...(c.until ? { until: parseTime(c.until) } : {}) });
+  const { metrics } = completed(runSequential(plan, { catalog: loaded.catalog, ...(c.until ? { until: parseTime(c.until) } : {}) }));
   return { name: `${c.file} ${JSON.stringify(c.set ?? {})}`, plan, catalog: loaded.catalog, metrics };
 }
 
 function runSystem(name: string, system: System, models: ModelRule[], until: number): Run {
   const catalog = builtinCatalog();
   const plan = instantiate(system, { models }, { config: name, instantiation: 'test', seed: 1 });
-  return { name, plan, catalog, metrics: runSequential(plan, { catalog, until }).metrics };
+  return { name, plan, catalog, metrics: completed(runSequential(plan, { catalog, until })).metrics };
 }
 
 /** Every built-in application, each alone on its host, on one switch; `detailed` puts every host behind a NIC. */

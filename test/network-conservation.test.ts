@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { ComponentMetrics } from '@splitsim/kernel';
 import { US } from '@splitsim/kernel';
 import { instantiate } from '@splitsim/instantiation';
-import { runSequential } from '@splitsim/runtime';
+import { completed, runSequential } from '@splitsim/runtime';
 import config from '../configs/datacenter.ts';
 import { total } from './network-util.ts';
 
@@ -30,7 +30,7 @@ test('datacenter stopped mid-flow: sent = delivered + dropped + queued + in ring
   const system = config.system(p);
   const plan = instantiate(system, config.instantiations.s!(system, p), { config: 'datacenter', instantiation: 's', seed: 1 });
   // An odd end time, so that packets sit everywhere: queues, rings, links.
-  const { metrics } = runSequential(plan, { until: 500 * US + 12_345 });
+  const { metrics } = completed(runSequential(plan, { until: 500 * US + 12_345 }));
   const l = ledger(metrics);
   for (const [k, v] of Object.entries(l)) assert.ok(v >= 0, `${k} = ${v}`);
   assert.ok(l.dropped > 0 && l.queued > 0 && l.rings > 0 && l.onNetworkLinks > 0, JSON.stringify(l));

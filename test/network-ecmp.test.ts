@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MS, US } from '@splitsim/kernel';
 import { instantiate } from '@splitsim/instantiation';
-import { runParallel, runSequential } from '@splitsim/runtime';
+import { completed, runParallel, runSequential } from '@splitsim/runtime';
 import config, { fatTreeFigures } from '../configs/fattree.ts';
 
 const plan = (inst: string, over: Record<string, unknown>) => {
@@ -19,8 +19,8 @@ const plan = (inst: string, over: Record<string, unknown>) => {
 
 test('a 6 Gbps cross-pod permutation: hashing flows onto paths drops packets, spraying them drops none', () => {
   const until = 5 * MS;
-  const flow = runSequential(plan('single', { ecmp: 'flow' }), { until });
-  const packet = runSequential(plan('single', { ecmp: 'packet' }), { until });
+  const flow = completed(runSequential(plan('single', { ecmp: 'flow' }), { until }));
+  const packet = completed(runSequential(plan('single', { ecmp: 'packet' }), { until }));
   const f = fatTreeFigures(flow.metrics);
   const p = fatTreeFigures(packet.metrics);
   assert.equal(f.sent, p.sent);

@@ -1,7 +1,7 @@
 /** Helpers for the network tests: instantiate a system with the network models and run it sequentially. */
 import type { ComponentMetrics } from '@splitsim/kernel';
 import { builtinCatalog, instantiate, type ModelRule, type PartitionFn } from '@splitsim/instantiation';
-import { buildInstance, runSequential } from '@splitsim/runtime';
+import { buildInstance, completed, runSequential } from '@splitsim/runtime';
 import type { System } from '@splitsim/system';
 
 export interface NetRun {
@@ -16,7 +16,7 @@ export function runNetwork(system: System, until: number, options: { seed?: numb
     models: options.models ?? [{ kind: 'host', model: 'host.protocol' }, { kind: 'switch', model: 'switch.packet' }],
     ...(options.partition ? { partition: options.partition } : {}),
   }, { config: system.name, instantiation: 'test', seed: options.seed ?? 1 });
-  const { metrics, result } = runSequential(plan, { until, ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }) });
+  const { metrics, result } = completed(runSequential(plan, { until, ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }) }));
   return { metrics, now: result.now, events: result.events };
 }
 

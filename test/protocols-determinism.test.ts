@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SEC } from '@splitsim/kernel';
 import { instantiate, type Plan } from '@splitsim/instantiation';
-import { loadConfig, runParallel, runSequential, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
+import { completed, loadConfig, runParallel, runSequential, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
 
 const root = join(import.meta.dirname, '..');
 
@@ -28,7 +28,7 @@ async function check(file: string, overrides: Record<string, unknown>, until: nu
   const plan: Plan = instantiate(system, config.instantiations.split!(system, params), { config: config.name, instantiation: 'split', seed: 4, catalog });
   assert.equal(plan.instances.length, 2);
   assert.ok(plan.faults, `${file}: the plan has faults`);
-  const s = runSequential(plan, { catalog, until });
+  const s = completed(runSequential(plan, { catalog, until }));
   const reference = bytes({ plan, result: s.result, metrics: s.metrics });
   for (const placement of ['thread', 'process'] as const) {
     const r = await runParallel(plan, { placement, until });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { SEC, type Figure } from 'splitsim';
 import { instantiate } from '@splitsim/instantiation';
-import { loadConfig, runSequential } from '@splitsim/runtime';
+import { completed, loadConfig, runSequential } from '@splitsim/runtime';
 import { causalViolations } from '@splitsim/protocols';
 
 const root = join(import.meta.dirname, '..');
@@ -19,7 +19,7 @@ async function figures(file: string, overrides: Record<string, unknown>, until: 
   const { config, catalog, params } = await loadConfig(join(root, 'configs', file), overrides);
   const system = config.system(params);
   const plan = instantiate(system, config.instantiations.one!(system, params), { config: config.name, instantiation: 'one', seed, catalog });
-  const r = runSequential(plan, { catalog, until });
+  const r = completed(runSequential(plan, { catalog, until }));
   const figs = config.summary!(r.metrics, params);
   const fig = (name: string): Figure => {
     const f = figs.find((x) => x.name.startsWith(name));

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { MS, Rng, SEC, type ComponentMetrics } from 'splitsim';
 import { Engine } from '@splitsim/kernel';
 import { instantiate, type Catalog } from '@splitsim/instantiation';
-import { loadConfig, runSequential } from '@splitsim/runtime';
+import { completed, loadConfig, runSequential } from '@splitsim/runtime';
 import { RaftObserver, raftElectionTime, pooled } from '@splitsim/protocols';
 import config, { raftSystem, raftSummary } from '../configs/raft.ts';
 
@@ -30,7 +30,7 @@ function run(overrides: Record<string, unknown>, seed: number, until: number, ad
   const system = raftSystem(p);
   addFaults?.(system);
   const plan = instantiate(system, config.instantiations.one!(system, p), { config: 'raft', instantiation: 'one', seed, catalog });
-  return { p, plan, ...runSequential(plan, { catalog, until }) };
+  return { p, plan, ...completed(runSequential(plan, { catalog, until })) };
 }
 
 const CLIENT_TIMEOUT = 500 * MS;

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { instantiate, manual, type Plan } from '@splitsim/instantiation';
-import { runParallel, runSequential } from '@splitsim/runtime';
+import { runParallel, completed, runSequential } from '@splitsim/runtime';
 import { System } from '@splitsim/system';
 import phold from '../configs/phold.ts';
 
@@ -34,7 +34,7 @@ test('a stop by a component is exact when no other instance ran past it', async 
   // The sink shares an instance with the source; the server's instance waits on both, so it is
   // never more than one lookahead ahead, and no server event falls in that window.
   const plan = queue({ edge: ['source', 'sink'], middle: ['server'] }, { stopAfter: 500 });
-  const seq = runSequential(plan);
+  const seq = completed(runSequential(plan));
   assert.equal(seq.result.reason, 'stopped');
   for (const placement of ['thread', 'process'] as const) {
     const par = await runParallel(plan, { placement });
@@ -48,7 +48,7 @@ test('a stop by a component is exact when no other instance ran past it', async 
 test('a stop after another instance ran past it ends the run at the same point, marked inexact', async () => {
   // The source and server run freely ahead of the sink, which only receives.
   const plan = queue({ front: ['source', 'server'], back: ['sink'] }, { stopAfter: 300 });
-  const seq = runSequential(plan);
+  const seq = completed(runSequential(plan));
   const par = await runParallel(plan, { placement: 'thread' });
   const { reason, now, message } = par.result;
   assert.deepEqual({ reason, now, message }, { reason: seq.result.reason, now: seq.result.now, message: seq.result.message }, 'same reason, time and message');
@@ -61,7 +61,7 @@ test('a stop after another instance ran past it ends the run at the same point, 
 test('queues that empty around a cycle of channels end the run (termination detection)', async () => {
   // edge → middle → edge: each instance waits on the other; when the jobs are done both are idle.
   const plan = queue({ edge: ['source', 'sink'], middle: ['server'] }, {}, 400);
-  const seq = runSequential(plan);
+  const seq = completed(runSequential(plan));
   assert.equal(seq.result.reason, 'empty');
   const par = await runParallel(plan, { placement: 'thread' });
   assert.deepEqual(par.result, seq.result);

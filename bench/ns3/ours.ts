@@ -1,7 +1,7 @@
 /** Our side of the harness: the scenario's System routed, instantiated and run in one instance. */
 import type { ComponentMetrics } from '@splitsim/kernel';
 import { instantiate } from '@splitsim/instantiation';
-import { runSequential } from '@splitsim/runtime';
+import { completed, runSequential } from '@splitsim/runtime';
 import type { System } from '@splitsim/system';
 import { flowsOf } from './spec.ts';
 
@@ -23,7 +23,7 @@ export interface Outcome {
 
 export function runOurs(system: System, until: number): Outcome {
   const plan = instantiate(system, { models: [{ kind: 'host', model: 'host.protocol' }, { kind: 'switch', model: 'switch.packet' }] }, { config: system.name, instantiation: 'ns3-compare', seed: 1 });
-  const { metrics, wallSeconds } = runSequential(plan, { until });
+  const { metrics, wallSeconds } = completed(runSequential(plan, { until }));
   return outcome(system, metrics, wallSeconds);
 }
 

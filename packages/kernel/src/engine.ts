@@ -4,6 +4,7 @@ import { SimulationError, SplitSimError } from './errors.ts';
 import { CrashState, faultRng, LinkFaults, type FaultSource } from './faults.ts';
 import { EventQueue, MAX_COMPONENT_ID, ORDER_BASE } from './queue.ts';
 import { Rng } from './rng.ts';
+import { runEnd, type RunEnd } from './run-end.ts';
 import { Statistics } from './stats/statistics.ts';
 import { pastMaxTime, sameTimeLimit, zeroTimeLoop } from './run-guards.ts';
 import { checkTime, formatTime, MAX_TIME } from './time.ts';
@@ -260,16 +261,20 @@ export class Engine {
     const before = this.executed;
     this.runBefore(until === Infinity ? Infinity : until + 1, maxEvents);
     const events = this.executed - before;
-    let reason: StopReason;
-    if (this.stopMessage !== null) reason = 'stopped';
-    else if (events >= maxEvents) reason = 'maxEvents';
-    else if (this.queue.size === 0) reason = 'empty';
-    else reason = 'until';
-    if (reason === 'until') this.now = until;
+    const end = this.end({ until, maxEvents: events >= maxEvents });
+    return { ...end, events };
+  }
+
+  /**
+   * Ends a run of this engine alone (one engine, or the in-process instance): decides the reason
+   * and time by the common rule (runEnd), sets the clock to that time and calls finish().
+   */
+  end(o: { until: number; maxEvents: boolean }): RunEnd {
+    const stop = this.stopMessage === null ? null : { time: this.now, message: this.stopMessage };
+    const end = runEnd({ stop, maxEvents: o.maxEvents && stop === null, pending: this.queue.size, until: o.until, last: this.now });
+    this.now = end.now;
     this.finish();
-    const result: RunResult = { reason, events, now: this.now };
-    if (this.stopMessage !== null) result.message = this.stopMessage;
-    return result;
+    return end;
   }
 
   /** Calls finish() on every component once, in id order. */

@@ -14,7 +14,9 @@ export type ErrorCode =
   | 'E_CONFIG'
   | 'E_CHANNEL'
   | 'E_PROTOCOL'
-  | 'E_INSTANCE';
+  | 'E_INSTANCE'
+  /** The run directory: --out refused before the run, or its disk failed during it. */
+  | 'E_OUTPUT';
 
 export class SplitSimError extends Error {
   readonly code: ErrorCode;

@@ -10,8 +10,9 @@ export { Component, defineSpec, type ComponentSpec, type ComponentClass, type St
 export { defineExternalModel } from './external-model.ts';
 export { Context, Port, type RemoteLink, type Logger } from './context.ts';
 export { CrashState, LinkFaults, FAULT_STREAM, FAULT_STATISTICS, faultRng, type CrashWindow, type LinkFaultWindow, type FaultSource } from './faults.ts';
+export { runEnd, type EndFacts, type RunEnd } from './run-end.ts';
 export { Engine, type Handler, type EngineOptions, type StopCondition, type StopReason, type RunResult, type ComponentMetrics } from './engine.ts';
-export { Counter, Tally } from './stats/tally.ts';
+export { Counter, Tally, TALLY, tallyAdd, tallyStart, type TallySlots } from './stats/tally.ts';
 export { TimeWeighted, type Clock } from './stats/time-weighted.ts';
 export { TimeSeries } from './stats/time-series.ts';
 export { Quantiles, QUANTILE_RELATIVE_ERROR } from './stats/quantiles.ts';

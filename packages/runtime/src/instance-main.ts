@@ -5,13 +5,14 @@
  * reports metrics or its failure. Nothing here depends on which of the two it runs in, beyond
  * how reports go up and commands come down.
  */
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Synchronizer, wallNs } from '@splitsim/channels';
-import { SimulationError, SplitSimError } from '@splitsim/kernel';
 import { buildInstance } from './build-instance.ts';
 import { planCatalog } from './modules.ts';
 import { pinSplitsim } from './pin-splitsim.ts';
-import { ControlBlock, createControl, type Command, type Failure, type InstanceSpec, type Report } from './control.ts';
+import { ControlBlock, createControl, failureOf, type Command, type InstanceSpec, type Report } from './control.ts';
 import { InstanceLoop, type LoopEnd } from './instance-loop.ts';
 import { ProfileLog } from './profile-log.ts';
 import { InstanceChannels } from './wire-channels.ts';
@@ -33,17 +34,6 @@ async function awaitCommand(control: ControlBlock, ready: (s: ReturnType<Control
     if (control.changed()) control.bell.cancel();
     else await control.bell.parkAsync(seq, 100);
   }
-}
-
-function failureOf(instance: string, err: unknown): Failure {
-  const f: Failure = { instance, message: err instanceof Error ? err.message : String(err) };
-  if (err instanceof SplitSimError) f.code = err.code;
-  if (err instanceof SimulationError) {
-    f.component = err.component;
-    f.time = err.time;
-    f.event = err.event;
-  }
-  return f;
 }
 
 async function main(spec: InstanceSpec, control: ControlBlock): Promise<void> {
@@ -119,14 +109,20 @@ if (inThread) {
   const spec = workerData as InstanceSpec;
   await main(spec, new ControlBlock(spec.control!));
 } else {
-  // A terminal's Ctrl-C reaches the whole process group; the orchestrator decides what it means.
+  // The orchestrator decides what an interrupt means (the process has its own group; this is for a stray SIGINT).
   process.on('SIGINT', () => {});
   const control = new ControlBlock(createControl());
   let finished = false;
-  process.on('disconnect', () => {
-    if (!finished) process.exit(1);
-  });
-  const spec = await new Promise<InstanceSpec>((resolve) => {
+  let spec: InstanceSpec | null = null;
+  // A lost parent (killed outright) ends the instance: no orphan, and no socket left by its listeners.
+  const orphaned = () => {
+    if (finished) return;
+    for (const c of spec?.channels ?? []) if (c.transport === 'socket' && c.listen) rmSync(dirname(c.path), { recursive: true, force: true });
+    process.exit(1);
+  };
+  process.on('disconnect', orphaned);
+  if (!process.connected) orphaned();
+  spec = await new Promise<InstanceSpec>((resolve) => {
     process.on('message', (m: { spec?: InstanceSpec; command?: Command }) => {
       if (m.spec) resolve(m.spec);
       else if (m.command) control.apply(m.command);

@@ -1,7 +1,8 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { wallNs, type ChannelEnd } from '@splitsim/channels';
-import type { Engine } from '@splitsim/kernel';
+import { SplitSimError, type Engine } from '@splitsim/kernel';
+import { fsProblem } from './atomic-write.ts';
 
 export type ProfileStatus = 'completed' | 'interrupted' | 'failed';
 
@@ -36,7 +37,12 @@ export class ProfileLog {
   /** The last line; later calls do nothing. */
   final(status: ProfileStatus, simPs?: number): void {
     if (this.closed) return;
-    this.line(true, status, simPs);
+    try {
+      this.line(true, status, simPs);
+    } catch {
+      // Already failing (the instance reports its failure); the log just ends here.
+      return;
+    }
     this.closed = true;
     closeSync(this.fd);
   }
@@ -68,6 +74,13 @@ export class ProfileLog {
       final,
     };
     if (status !== undefined) record.status = status;
-    writeSync(this.fd, JSON.stringify(record) + '\n');
+    try {
+      writeSync(this.fd, JSON.stringify(record) + '\n');
+    } catch (err) {
+      // A full disk fails the run once, as the run directory's failure; the log takes no more lines.
+      this.closed = true;
+      closeSync(this.fd);
+      throw new SplitSimError('E_OUTPUT', `${fsProblem(err)} writing profile/${this.instance}.jsonl`);
+    }
   }
 }

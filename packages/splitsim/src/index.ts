@@ -52,4 +52,4 @@ export {
 } from '@splitsim/models';
 
 // Running plans from a script (runtime).
-export { loadConfig, planCatalog, runSequential, runParallel, type LoadedConfig } from '@splitsim/runtime';
+export { loadConfig, planCatalog, runPlan, runSequential, runParallel, completed, Stopper, type RunOutcome, type RunOptions, type Progress, type LoadedConfig } from '@splitsim/runtime';
