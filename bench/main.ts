@@ -13,6 +13,8 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   'mixed-fidelity': () => import('./mixed-fidelity.ts'),
   datacenter: () => import('./datacenter.ts'),
   raft: () => import('./raft.ts'),
+  'cost-model': () => import('./cost-model.ts'),
+  tune: () => import('./tune.ts'),
   ns3: () => import('./ns3/main.ts'),
   compare: () => import('./compare.ts'),
 };

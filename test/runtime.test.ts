@@ -74,7 +74,7 @@ test('queues that empty around a cycle of channels end the run (termination dete
   assert.deepEqual(none.result, { reason: 'empty', now: 0, events: 0 });
 });
 
-test('profile logs: one line per interval and a final line, in format version 1, counters cumulative', () => {
+test('profile logs: one line per interval and a final line, in format version 2, counters cumulative', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'splitsim-prof-')), 'run');
   const r = spawnSync(process.execPath, [join(root, 'packages/splitsim/bin/splitsim.js'), 'run', 'configs/phold.ts', '--inst', 'unbalanced4', '--set', 'n=56', '--until', '3ms', '--profile', '50ms', '--out', out, '-q'], { cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
@@ -91,19 +91,21 @@ test('profile logs: one line per interval and a final line, in format version 1,
     const mine = plan.channels.filter((c: any) => c.a === inst.id || c.b === inst.id);
     let prev: any = null;
     for (const l of lines) {
-      assert.deepEqual(Object.keys(l).slice(0, 8), ['v', 'instance', 'wallNs', 'startNs', 'simPs', 'events', 'channels', 'final']);
-      assert.equal(l.v, 1);
+      assert.deepEqual(Object.keys(l), ['v', 'instance', 'wallNs', 'startNs', 'simPs', 'events', 'channels', 'cores', 'placement', 'components', 'models', 'links', ...('cpuNs' in l ? ['cpuNs', 'runqueueNs'] : []), 'final', ...(l.final ? ['status'] : [])]);
+      assert.equal(l.v, 2);
+      assert.deepEqual(l.components.ids, inst.components);
+      assert.equal(l.components.events.reduce((a: number, b: number) => a + b, 0) + l.components.extra.reduce((a: number, b: number) => a + b, 0), l.events);
       assert.equal(l.instance, inst.name);
       assert.ok(Number.isInteger(l.wallNs) && l.wallNs >= l.startNs);
       assert.deepEqual(l.channels.map((c: any) => c.channel), mine.map((c: any) => c.name));
       for (const c of l.channels) {
-        assert.deepEqual(Object.keys(c), ['channel', 'peer', 'waitNs', 'rxNs', 'txNs', 'syncNs', 'rxMsgs', 'txMsgs', 'syncMsgs']);
+        assert.deepEqual(Object.keys(c), ['channel', 'peer', 'waitNs', 'rxNs', 'txNs', 'syncNs', 'rxMsgs', 'txMsgs', 'syncMsgs', 'txBytes']);
         assert.ok(Object.values(c).slice(2).every((v) => Number.isSafeInteger(v) && (v as number) >= 0));
       }
       if (prev) {
         assert.ok(l.wallNs >= prev.wallNs && l.events >= prev.events && l.simPs >= prev.simPs);
         l.channels.forEach((c: any, k: number) => {
-          for (const key of ['waitNs', 'rxNs', 'txNs', 'syncNs', 'rxMsgs', 'txMsgs', 'syncMsgs']) assert.ok(c[key] >= prev.channels[k][key], key);
+          for (const key of ['waitNs', 'rxNs', 'txNs', 'syncNs', 'rxMsgs', 'txMsgs', 'syncMsgs', 'txBytes']) assert.ok(c[key] >= prev.channels[k][key], key);
         });
       }
       prev = l;

@@ -41,6 +41,13 @@ export const OPTIONS = {
   profile: () => new Option('--profile [interval]', 'write profile logs (profile/<instance>.jsonl) every interval of wall time (default 1s, at least 50ms)'),
   replications: () => new Option('--replications <n>', 'independent runs with seeds seed, seed + 1, …, in parallel on a worker pool: mean and 95 % interval per figure').argParser(count(1)),
   grid: () => new Option('--grid <key=v1,v2,…>', 'a parameter axis of the sweep; repeatable (values are JSON or plain strings)').argParser(collect),
+  partitionFile: () => new Option('--partition-file <file>', 'use the partition (and placement) of this file, as `splitsim rebalance` and `splitsim tune` write it, in place of the instantiation\'s'),
+  cores: () => new Option('--cores <n>', 'cores the partition will run on (default: the cores of this machine)').argParser(count(1)),
+  instances: () => new Option('--instances <n>', 'propose exactly this many instances (default: the count the cost model predicts fastest, 1 to 2 × cores)').argParser(count(1)),
+  write: () => new Option('--write <file>', 'write the partition file here (default: partition.json in the run directory)'),
+  machine: () => new Option('--machine <file>', 'machine figures for the cost model, JSON (default: the ones measured on the development machine; see docs/tuning.md)'),
+  idle: () => new Option('--idle', 'predict for an idle machine, even if the profiled run shared its cores with other programs'),
+  budget: () => new Option('--budget <time>', 'wall-clock time to spend, with a unit: 10min, 90s'),
   params: () => new Option('--params', "list the config's parameters (name, type, default) and exit"),
   workers: () => new Option('--workers <n>', 'worker threads for replications and sweeps (default: the cores available; 0 runs them in this thread)').argParser(count(0)),
 } as const;

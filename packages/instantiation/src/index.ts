@@ -20,4 +20,5 @@ export { resolveFaults, planFaultSource } from './faults.ts';
 export { parsePlan, serializePlan, checkPlan } from './plan-io.ts';
 export { planGraph, planToDot, type PlanGraph } from './plan-graph.ts';
 export { summarizePlan, type PlanSummary } from './summary.ts';
+export { readPartitionFile, partitionFromFile, partitionFileSchema, type PartitionFile } from './partitions/partition-file.ts';
 export { describeParams, type ParamInfo } from './describe.ts';

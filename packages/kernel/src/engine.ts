@@ -67,6 +67,11 @@ export class Engine {
   private readonly uncounted = new Set<number>();
   /** Why a component stopped the run, or null. */
   stopMessage: string | null = null;
+  /**
+   * Handler of the last event of a runBefore() call that ended at its event limit, else -1: a
+   * profiler that runs one event by itself and times it learns whose event it was (ownerOf).
+   */
+  lastHandler = -1;
   private started = false;
   private finished = false;
   /** Events executed at `now` so far, across runBefore() calls (see run-guards.ts). */
@@ -217,6 +222,7 @@ export class Engine {
         eventsBy[target]!++;
         handlers[target]!(q.num, q.ref);
       }
+      this.lastHandler = target;
     } catch (err) {
       this.sameTime = same;
       this.executed += n;
@@ -289,6 +295,28 @@ export class Engine {
         throw new SimulationError(this.contexts[i]!.path, this.now, this.executed, err, formatTime(this.now));
       }
     }
+  }
+
+  /** Index (in `contexts`) of the component that owns handler `h`. */
+  ownerOf(h: number): number {
+    return this.owners[h]!;
+  }
+
+  /** Events executed by handler `h` so far: for a port's receiver, the messages its link delivered. */
+  handlerEvents(h: number): number {
+    return this.eventsBy[h]!;
+  }
+
+  /**
+   * Events executed so far per component, by index in `contexts`: `counted` as metrics() counts
+   * them (the same under every partition), `uncounted` the rest (events that exist only because a
+   * link is cut, see Context.timer). Profiled runs log both as the components' cost.
+   */
+  eventsByComponent(): { counted: Float64Array; uncounted: Float64Array } {
+    const counted = new Float64Array(this.contexts.length);
+    const uncounted = new Float64Array(this.contexts.length);
+    for (let h = 0; h < this.handlers.length; h++) (this.uncounted.has(h) ? uncounted : counted)[this.owners[h]!]! += this.eventsBy[h]!;
+    return { counted, uncounted };
   }
 
   /** Per-component statistics, in id order; the same bytes under every partition. */

@@ -5,6 +5,7 @@
  * reports metrics or its failure. Nothing here depends on which of the two it runs in, beyond
  * how reports go up and commands come down.
  */
+import { availableParallelism } from 'node:os';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -14,6 +15,7 @@ import { planCatalog } from './modules.ts';
 import { pinSplitsim } from './pin-splitsim.ts';
 import { ControlBlock, createControl, failureOf, type Command, type InstanceSpec, type Report } from './control.ts';
 import { InstanceLoop, type LoopEnd } from './instance-loop.ts';
+import { ProfileCosts } from './profile-costs.ts';
 import { ProfileLog } from './profile-log.ts';
 import { InstanceChannels } from './wire-channels.ts';
 
@@ -70,7 +72,8 @@ async function main(spec: InstanceSpec, control: ControlBlock): Promise<void> {
     const sync = new Synchronizer(channels.ends);
     sync.setTiming(spec.profileNs > 0);
     const profileMs = spec.profileNs / 1e6;
-    if (spec.runDir !== null && spec.profileNs > 0) profile = new ProfileLog(spec.runDir, name, engine, channels.ends, wallNs());
+    const costs = spec.runDir !== null && spec.profileNs > 0 ? new ProfileCosts(engine, channels.trunk) : null;
+    if (costs !== null) profile = new ProfileLog(spec.runDir!, name, engine, channels.ends, wallNs(), { cores: availableParallelism(), placement: inThread ? 'thread' : 'process' }, costs);
     loop = new InstanceLoop(engine, sync, control, {
       name,
       until: spec.until ?? Infinity,
@@ -79,6 +82,7 @@ async function main(spec: InstanceSpec, control: ControlBlock): Promise<void> {
       report,
       profile,
       profileMs,
+      costs,
     });
     let end: LoopEnd;
     try {

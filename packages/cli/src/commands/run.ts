@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { formatTime, MS, parseTime, SplitSimError, toSeconds } from '@splitsim/kernel';
-import { describeParams, type Figure, type Plan } from '@splitsim/instantiation';
+import { describeParams, type Figure, type Instantiation, type Plan } from '@splitsim/instantiation';
 import { defaultRunDirectory, fsProblem, planConfig, RunDirectory, runPlan, Stopper, summarize, writeReport, type Failure, type RunOutcome, type RunRecord } from '@splitsim/runtime';
 import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
+import { applyPartitionFile } from '../apply-partition.ts';
 import { options } from '../options.ts';
 import { RunSignals, SIGNAL_EXIT, type RunSignal } from '../signals.ts';
 
@@ -21,6 +22,7 @@ export interface RunFlags {
   params?: boolean;
   replications?: number;
   workers?: number;
+  partitionFile?: string;
 }
 
 /** Exit codes of `splitsim run` (documented in docs/architecture.md); an interrupted run exits with its signal's code. */
@@ -31,7 +33,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a config\'s instantiation and write a run directory (plan.json, metrics.json, run.json, run.log, profile/)')
     .argument('<config>', 'config file, e.g. configs/mmc.ts');
-  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'force', 'placement', 'profile', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
+  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'force', 'placement', 'partitionFile', 'profile', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     [
@@ -81,7 +83,8 @@ async function prepare(file: string, flags: RunFlags): Promise<Prepared> {
   const untilText = flags.until ?? config.run?.until;
   const until = untilText === undefined ? undefined : parseTime(untilText, '--until');
   const profileNs = profileInterval(flags.profile);
-  const planned = planConfig(loaded, file, flags.inst, seed);
+  const adjust = flags.partitionFile ? (inst: Instantiation) => applyPartitionFile(inst, flags.partitionFile!, config.name) : undefined;
+  const planned = planConfig(loaded, file, flags.inst, seed, adjust);
   const instName = planned.instantiation;
   let plan: Plan = planned.plan;
   // An external instance stays external: only its program implements its models.
