@@ -71,7 +71,7 @@ export function instantiate(system: System, inst: Instantiation, options: Instan
   externalFaultProblems(system, faults, instanceOf, placements, problems);
 
   if (problems.length > 0) throw new PlanError(problems);
-  const components = system.components.map((c) => ({ id: c.id, path: c.path, kind: c.kind, model: chosen[c.id]!, params: params[c.id]!, instance: instanceOf[c.id]! }));
+  const components = system.components.map((c) => ({ id: c.id, path: c.path, kind: c.kind, model: chosen[c.id]!, params: withoutUndefined(params[c.id]!), instance: instanceOf[c.id]! }));
   const instances = groups.map((g, i) => ({ id: i, name: g.name, components: [...g.components].sort((x, y) => x - y), placement: placements[i]! }));
   const models = [...new Set(chosen as string[])].map((name) => ({ name, module: catalog.models.get(name)!.module }));
   const modules = catalog.modules.map((m) => ({ ...m }));
@@ -121,4 +121,17 @@ function assign(system: System, groups: readonly Group[], problems: PlanProblem[
     problems.push({ where: someOf(lost), message: `${what}; the partition must place every component (manual: add a pattern or a rest instance)` });
   }
   return instanceOf;
+}
+
+/**
+ * A plan is data that goes through JSON to every instance: a key whose value is undefined (zod
+ * keeps `{ ecnThreshold: undefined }` for an optional field) would vanish on the way, so the
+ * plan an instance reads would differ from the one checked here. Drop such keys up front.
+ */
+function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = withoutUndefined(v);
+  return out as T;
 }
