@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   'mixed-fidelity': () => import('./mixed-fidelity.ts'),
   datacenter: () => import('./datacenter.ts'),
   paired: () => import('./paired.ts'),
+  raft: () => import('./raft.ts'),
   'cost-model': () => import('./cost-model.ts'),
   tune: () => import('./tune.ts'),
   ns3: () => import('./ns3/main.ts'),

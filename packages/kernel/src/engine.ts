@@ -1,6 +1,7 @@
 import type { Component, ComponentClass } from './component.ts';
 import { Context, type Logger, type Port } from './context.ts';
 import { SimulationError, SplitSimError } from './errors.ts';
+import { CrashState, faultRng, LinkFaults, type FaultSource } from './faults.ts';
 import { EventQueue, MAX_COMPONENT_ID, ORDER_BASE } from './queue.ts';
 import { Rng } from './rng.ts';
 import { runEnd, type RunEnd } from './run-end.ts';
@@ -18,6 +19,8 @@ export interface EngineOptions {
   log?: (line: string) => void;
   /** Extensions the run's model modules provide (see Context.extension); none by default. */
   extensions?: (family: string, name: string) => unknown;
+  /** The plan's fault schedule: crashes of components, link faults (see faults.ts); none by default. */
+  faults?: FaultSource;
 }
 
 export interface StopCondition {
@@ -77,6 +80,8 @@ export class Engine {
   /** eventsBy as it was at half the same-time limit, for naming a looping component. */
   private loopMark: Float64Array | null = null;
   private readonly logSink: (line: string) => void;
+  /** Fault streams by component id, for components with faulty links. */
+  private readonly faultRngs = new Map<number, Rng>();
 
   constructor(private readonly options: EngineOptions) {
     this.logSink = options.log ?? (() => {});
@@ -100,6 +105,8 @@ export class Engine {
       warn: (m) => sink(`${formatTime(this.now)} ${path}: warning: ${m}`),
     };
     const ctx = new Context(this, id, path, cls.spec.model, new Rng(this.options.seed, id), new Statistics(this, path), log, cls.spec.ports, index);
+    const crashes = this.options.faults?.crashes(id);
+    if (crashes !== undefined && crashes.length > 0) ctx.crash = new CrashState(ctx, crashes);
     this.contexts.push(ctx);
     const comp = new cls(ctx, params);
     this.components.push(comp);
@@ -118,9 +125,25 @@ export class Engine {
       p.latency = latency;
       p.link = link;
       p.linked = true;
+      this.attachFaults(p);
     }
   }
 
+  /** Gives a port whose link (`port.link`) has fault windows in the plan what it needs to apply them at send time. */
+  attachFaults(port: Port): void {
+    const windows = port.link >= 0 ? this.options.faults?.link(port.link) : undefined;
+    if (windows === undefined || windows.length === 0) return;
+    const id = port.ctx.id;
+    let rng = this.faultRngs.get(id);
+    if (rng === undefined) this.faultRngs.set(id, (rng = faultRng(this.options.seed, id)));
+    LinkFaults.attach(port, windows, rng);
+  }
+
+  /**
+   * Registers a handler. Before the run, or at least before the events it counts: runBefore()
+   * holds the per-handler event counts in a local, so a handler added while it runs that makes
+   * the table grow would have its events (and those of every handler) counted in a stale copy.
+   */
   addHandler(h: Handler, ownerIndex: number, counted = true): number {
     if (!counted) this.uncounted.add(this.handlers.length);
     this.handlers.push(h);
