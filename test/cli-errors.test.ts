@@ -77,6 +77,8 @@ const options: Array<[string[], RegExp]> = [
   [['--set', 'lambda=-1'], /configs\/mmc\.ts: bad parameters: parameter lambda/],
   [['--set', 'lamda=5'], /--set lamda: no such parameter \(did you mean "lambda"\?\)/],
   [['--frobnicate'], /unknown option '--frobnicate'/],
+  [['--replications', '2', '--record', '1ms', '--until', '1s'], /--record applies to one run, not to --replications/],
+  [['--replications', '2', '--profile'], /--profile applies to one run, not to --replications/],
 ];
 for (const [opts, names] of options) expect(`option ${opts.join(' ')}`, run('configs/mmc.ts', '--set', 'jobs=50', ...opts), names);
 expect('unknown command', ['frobnicate'], /unknown command 'frobnicate'/);

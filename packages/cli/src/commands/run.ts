@@ -104,7 +104,13 @@ async function prepare(file: string, flags: RunFlags): Promise<Prepared> {
 
 export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   // --replications: independent seeds on a worker pool (commands/sweep.ts), not one run.
-  if (flags.replications !== undefined && flags.replications > 1) return (await import('./sweep.ts')).replicationsCommand(file, flags);
+  if (flags.replications !== undefined && flags.replications > 1) {
+    // Each replication runs in one engine on a pool worker: nothing records or profiles it.
+    for (const [given, name] of [[flags.record, '--record'], [flags.profile, '--profile']] as const) {
+      if (given !== undefined) throw new SplitSimError('E_CONFIG', `${name} applies to one run, not to --replications; run one seed with ${name} instead`, { field: name });
+    }
+    return (await import('./sweep.ts')).replicationsCommand(file, flags);
+  }
   if (flags.params) return printParams(await loadConfig(file, parseOverrides(flags.set)), flags.json === true);
   // --out first: a directory the run could not write to is refused before anything is loaded or run.
   let dir = flags.out !== undefined ? RunDirectory.claim(flags.out, flags.force === true) : null;
