@@ -14,6 +14,7 @@ export async function main(argv: string[]): Promise<void> {
   (await import('./commands/models.ts')).registerModels(program);
   (await import('./commands/profile.ts')).registerProfile(program);
   (await import('./commands/sweep.ts')).registerSweep(program);
+  (await import('./commands/runner.ts')).registerRunner(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {

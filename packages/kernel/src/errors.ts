@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'E_CONFIG'
   | 'E_CHANNEL'
   | 'E_PROTOCOL'
-  | 'E_INSTANCE';
+  | 'E_INSTANCE'
+  | 'E_RUNNER';
 
 export class SplitSimError extends Error {
   readonly code: ErrorCode;

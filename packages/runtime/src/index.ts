@@ -11,3 +11,6 @@ export { writeReport, reportHtml, chartSvg, collectSeries, seriesCsv, csvField a
 export { loadConfig, type LoadedConfig } from './config-file.ts';
 export { planCatalog, resolveModule, importModules, checkedCatalog, ensureTypeScript, TS_LOADED } from './modules.ts';
 export { planConfig, buildSystem } from './plan-config.ts';
+export { startRunner, type Runner, type RunnerOptions } from './runner-server.ts';
+export { parseRunners, parseHostPort, parsePortRange, placeOnRunners, type RunnerAddress } from './remote-placement.ts';
+export { RUNNER_PROTOCOL, CONTROL_PATH } from './runner-protocol.ts';

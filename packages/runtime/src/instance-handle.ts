@@ -10,12 +10,12 @@ export interface HandleEvents {
 }
 
 /**
- * The orchestrator's side of one instance: a worker thread, a child process or an external
- * program (external-instance.ts) behind one small interface (commands down, reports up, exit,
+ * The orchestrator's side of one instance: a worker thread, a child process, an external
+ * program (external-instance.ts) or an instance on a runner (remote-instance.ts) behind one small interface (commands down, reports up, exit,
  * kill), so the orchestrator never asks which.
  */
 export interface InstanceHandle {
-  readonly kind: 'thread' | 'process' | 'external';
+  readonly kind: 'thread' | 'process' | 'external' | 'remote';
   /** The process the instance runs in (for a thread, the orchestrator's own). */
   readonly pid: number;
   command(c: Command): void;

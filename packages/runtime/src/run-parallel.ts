@@ -8,6 +8,8 @@ import { createControl, type ChannelSpec, type Failure, type InstanceSpec, type 
 import { instanceEntry } from './instance-entry.ts';
 import { startExternal } from './external-instance.ts';
 import { startProcess, startThread, type InstanceHandle } from './instance-handle.ts';
+import { RemoteRun } from './remote-instance.ts';
+import { runnerOf, type RunnerAddress } from './remote-placement.ts';
 import { Termination, type Verdict } from './termination.ts';
 
 export interface ParallelOptions {
@@ -31,6 +33,8 @@ export interface ParallelOptions {
   spinNs?: number;
   /** Called once per instance when it has started (for logs and for tests that kill one). */
   started?: (instance: string, kind: InstanceHandle['kind'], pid: number) => void;
+  /** The runners of instances placed remote (placeOnRunners), and the token they take. */
+  runners?: { list: readonly RunnerAddress[]; token: string };
 }
 
 export type RunStatus = 'completed' | 'interrupted' | 'failed';
@@ -62,12 +66,17 @@ const ABORT_GRACE_MS = 600;
  */
 export async function runParallel(plan: Plan, options: ParallelOptions = {}): Promise<ParallelResult> {
   const t0 = performance.now();
+  const log: string[] = [];
   const n = plan.instances.length;
   const kinds = plan.instances.map((inst) => (inst.placement.kind === 'external' ? 'external' : (options.placement ?? inst.placement.kind)));
-  kinds.forEach((k, i) => {
-    if (k === 'remote') throw new SplitSimError('E_CONFIG', `instance ${plan.instances[i]!.name} is placed on a remote runner; this runtime runs threads and processes only`, { instance: plan.instances[i]!.name });
-  });
   const until = options.until ?? Infinity;
+  // Instances on runners: the runners build their own channels (remote-placement.ts).
+  let remote: RemoteRun | null = null;
+  if (kinds.includes('remote')) {
+    runnerOf(plan);
+    if (!options.runners) throw new SplitSimError('E_CONFIG', `instance ${plan.instances[kinds.indexOf('remote')]!.name} is placed on a runner; give the runners (--runners name=host:port and --token-file)`, {});
+    remote = new RemoteRun(plan, { runners: options.runners.list, token: options.runners.token, until: until === Infinity ? null : until, profileNs: options.profileNs ?? 0, runDir: options.runDir ?? null, log: (line) => log.push(line) });
+  }
   // Profile logs of an earlier run in the same directory would be read as this run's.
   if (options.runDir && (options.profileNs ?? 0) > 0) rmSync(join(options.runDir, 'profile'), { recursive: true, force: true });
   const cores = availableParallelism();
@@ -76,6 +85,7 @@ export async function runParallel(plan: Plan, options: ParallelOptions = {}): Pr
   const socketDir = kinds.some((k) => k === 'process' || k === 'external') ? mkdtempSync(join(tmpdir(), 'splitsim-')) : null;
   const channelSpecs: ChannelSpec[][] = plan.instances.map(() => []);
   for (const ch of plan.channels) {
+    if (remote) continue;
     if (kinds[ch.a] === 'thread' && kinds[ch.b] === 'thread') {
       const ab = createRing();
       const ba = createRing();
@@ -91,7 +101,6 @@ export async function runParallel(plan: Plan, options: ParallelOptions = {}): Pr
     }
   }
 
-  const log: string[] = [];
   const termination = new Termination(plan, until);
   const handles: InstanceHandle[] = [];
   const ready = new Set<number>();
@@ -197,7 +206,7 @@ export async function runParallel(plan: Plan, options: ParallelOptions = {}): Pr
     const expected = finished.has(i) || failure !== null || interrupted;
     if (!expected) {
       const command = plan.instances[i]!.placement.command?.join(' ');
-      const where = kinds[i] === 'thread' ? 'thread' : kinds[i] === 'external' ? `external process ${handles[i]?.pid}: ${command}` : `process ${handles[i]?.pid}`;
+      const where = kinds[i] === 'thread' ? 'thread' : kinds[i] === 'remote' ? `runner ${plan.instances[i]!.placement.runner}` : kinds[i] === 'external' ? `external process ${handles[i]?.pid}: ${command}` : `process ${handles[i]?.pid}`;
       fail({ instance: name, code: 'E_INSTANCE', message: `instance ${name} (${where}) ended unexpectedly: ${how}` });
     }
     checkSettled();
@@ -211,7 +220,7 @@ export async function runParallel(plan: Plan, options: ParallelOptions = {}): Pr
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const entry = await instanceEntry();
+  const entry = remote ? null : await instanceEntry();
   for (let i = 0; i < n; i++) {
     const spec: InstanceSpec = {
       plan, instance: i, until: until === Infinity ? null : until,
@@ -220,18 +229,21 @@ export async function runParallel(plan: Plan, options: ParallelOptions = {}): Pr
       control: controls[i] ?? null, channels: channelSpecs[i]!,
     };
     const events = { report: (r: Report) => onReport(i, r), exit: (how: string) => onExit(i, how) };
-    const h = kinds[i] === 'thread' ? startThread(entry, spec, events) : kinds[i] === 'process' ? startProcess(entry, spec, events) : startExternal(spec, events);
+    const h = remote ? remote.handle(i, events) : kinds[i] === 'thread' ? startThread(entry!, spec, events) : kinds[i] === 'process' ? startProcess(entry!, spec, events) : startExternal(spec, events);
     handles.push(h);
     const command = kinds[i] === 'external' ? ` (${plan.instances[i]!.placement.command!.join(' ')})` : '';
-    log.push(`instance ${plan.instances[i]!.name}: ${h.kind}${h.kind !== 'thread' ? ` pid ${h.pid}` : ''}${command}, ${plan.instances[i]!.components.length} components, ${channelSpecs[i]!.length} channels`);
+    const where = h.kind === 'remote' ? `runner ${plan.instances[i]!.placement.runner}` : `${h.kind}${h.kind !== 'thread' ? ` pid ${h.pid}` : ''}${command}`;
+    log.push(`instance ${plan.instances[i]!.name}: ${where}, ${plan.instances[i]!.components.length} components, ${remote ? plan.channels.filter((c) => c.a === i || c.b === i).length : channelSpecs[i]!.length} channels`);
     options.started?.(plan.instances[i]!.name, h.kind, h.pid);
   }
+  remote?.start();
   if (options.signal?.aborted) onAbort();
 
   await settled;
   if (killTimer) clearTimeout(killTimer);
   options.signal?.removeEventListener('abort', onAbort);
   if (socketDir) rmSync(socketDir, { recursive: true, force: true });
+  remote?.close();
 
   const wallSeconds = (performance.now() - t0) / 1000;
   const runSeconds = goAt === 0 ? 0 : ((endAt || performance.now()) - goAt) / 1000;

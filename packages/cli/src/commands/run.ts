@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatTime, MS, parseTime, SimulationError, SplitSimError, toSeconds } from '@splitsim/kernel';
 import { describeParams, type Figure, type Plan } from '@splitsim/instantiation';
-import { defaultRunDirectory, planConfig, runParallel, runSequential, writeReport, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
+import { defaultRunDirectory, parseRunners, placeOnRunners, planConfig, runParallel, runSequential, writeReport, writeRunDirectory, type RunnerAddress, type RunRecord } from '@splitsim/runtime';
 import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { options } from '../options.ts';
 
@@ -19,6 +19,8 @@ export interface RunFlags {
   params?: boolean;
   replications?: number;
   workers?: number;
+  runners?: string;
+  tokenFile?: string;
 }
 
 /** Exit codes of `splitsim run` (documented in docs/architecture.md). */
@@ -29,7 +31,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a config\'s instantiation and write a run directory (plan.json, metrics.json, run.json, run.log, profile/)')
     .argument('<config>', 'config file, e.g. configs/mmc.ts');
-  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'placement', 'profile', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
+  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'placement', 'profile', 'runners', 'tokenFile', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     [
@@ -43,6 +45,7 @@ export function registerRun(program: Command): void {
       '  splitsim run configs/mmc.ts --set lambda=95 --set jobs=1000000 --seed 7 --out runs/mmc95',
       '  splitsim run configs/phold.ts --inst linear4 --placement process --until 2ms --out runs/phold4',
       '  splitsim run configs/phold.ts --inst unbalanced4 --profile 200ms --out runs/unbalanced',
+      '  splitsim run configs/datacenter.ts --inst ab --runners a=10.0.0.2:7070,b=10.0.0.3:7070 --token-file token',
     ].join('\n'),
   );
   cmd.action(async (file: string, flags: RunFlags) => runCommand(file, flags));
@@ -71,7 +74,16 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   let plan: Plan = planned.plan;
   // An external instance stays external: only its program implements its models.
   if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => (i.placement.kind === 'external' ? i : { ...i, placement: { kind: flags.placement! } })) };
-  const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0 || plan.instances.some((i) => i.placement.kind === 'external');
+  let runners: { list: RunnerAddress[]; token: string } | undefined;
+  if (flags.runners !== undefined) {
+    if (flags.placement) throw new SplitSimError('E_CONFIG', '--placement and --runners: instances on runners run as worker threads there; give one or the other', { field: '--placement' });
+    runners = { list: parseRunners(flags.runners), token: (await import('./runner.ts')).readToken(flags.tokenFile, '--runners') };
+    plan = placeOnRunners(plan, runners.list);
+  } else {
+    const placed = plan.instances.find((i) => i.placement.kind === 'remote');
+    if (placed) throw new SplitSimError('E_CONFIG', `instance ${placed.name} is placed on runner ${placed.placement.runner}; give the runners: --runners ${placed.placement.runner}=host:port --token-file <path>`, { field: '--runners' });
+  }
+  const parallel = runners !== undefined || plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0 || plan.instances.some((i) => i.placement.kind === 'external');
   if (parallel && flags.maxEvents !== undefined) {
     throw new SplitSimError('E_CONFIG', '--max-events needs a run in one instance: which events come first across instances is only known in one engine; use --until', { field: '--max-events' });
   }
@@ -116,7 +128,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
         profileNs,
         signal: abort.signal,
         progress,
-        started: (name, kind, pid) => say(`  instance ${name}: ${kind}${kind !== 'thread' ? ` pid ${pid}` : ''}\n`),
+        started: (name, kind, pid) => say(`  instance ${name}: ${kind === 'remote' ? `runner ${plan.instances.find((i) => i.name === name)?.placement.runner}` : `${kind}${kind !== 'thread' ? ` pid ${pid}` : ''}`}\n`),
+        ...(runners ? { runners } : {}),
       });
       const extra: Record<string, unknown> = { placement: placements, runSeconds: r.runSeconds };
       if (r.stopExact !== undefined) extra.stopExact = r.stopExact;
