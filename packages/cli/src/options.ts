@@ -34,6 +34,7 @@ export const OPTIONS = {
   params: () => new Option('--params', "list the config's parameters (name, type, default) and exit"),
   runners: () => new Option('--runners <list>', 'run the instances on runners, name=host:port,…: those the instantiation places remote(\'name\'), or all of them dealt out in order (see docs/distributed.md)'),
   tokenFile: () => new Option('--token-file <path>', 'file holding the token runners and coordinators share (one word, at least 16 characters)'),
+  runnerTimeout: () => new Option('--runner-timeout <time>', 'a runner (or, on a runner, its coordinator) silent this long is lost and the run ends (default 1.2s)'),
   listen: () => new Option('--listen <host:port>', 'address to serve on (default 127.0.0.1:7070: loopback only)'),
   project: () => new Option('--project <dir>', 'the project whose model modules this runner serves (default: the working directory)'),
   maxRuns: () => new Option('--max-runs <n>', 'runs served at once; more are refused (default 1)').argParser(integer),

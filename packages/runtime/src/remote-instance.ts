@@ -20,11 +20,13 @@ export interface RemoteOptions {
   runDir: string | null;
   /** Where the project's model modules are, as paths runners look for in their own copy (default: the working directory). */
   project?: string;
+  /** A runner silent this long (ms) is lost; it gives the coordinator up after the same silence. Default HEARTBEAT_LOST_MS. */
+  lostAfterMs?: number;
   log?: (line: string) => void;
 }
 
 /** After a kill, how long a runner has to confirm that the instance ended before it counts as ended. */
-const KILL_CONFIRM_MS = 1000;
+const KILL_CONFIRM_MS = 500;
 
 /**
  * The coordinator's side of a distributed run: one control connection per runner, and one
@@ -41,16 +43,18 @@ export class RemoteRun {
   /** Port of each WebSocket channel's listening end, from its instance's ready report. */
   readonly ports = new Map<number, number>();
   readonly where: string[];
+  readonly lostAfterMs: number;
 
   constructor(
     readonly plan: Plan,
     readonly o: RemoteOptions,
   ) {
     this.where = plan.instances.map((i) => i.placement.runner ?? '');
+    this.lostAfterMs = o.lostAfterMs ?? HEARTBEAT_LOST_MS;
     const modules = modulesForRunners(plan, o.project ?? process.cwd());
     for (const r of o.runners) {
       if (!this.where.includes(r.name)) continue;
-      const start: ToRunner = { t: 'start', protocol: RUNNER_PROTOCOL, run: this.id, runner: r.name, plan, where: this.where, modules, until: o.until, profileNs: o.profileNs };
+      const start: ToRunner = { t: 'start', protocol: RUNNER_PROTOCOL, run: this.id, runner: r.name, plan, where: this.where, modules, until: o.until, profileNs: o.profileNs, lostAfterMs: this.lostAfterMs };
       this.links.set(r.name, new RunnerLink(this, r, start));
     }
   }
@@ -121,7 +125,7 @@ class RunnerLink {
       this.lastSeen = performance.now();
       this.send(this.start);
       this.heartbeat = setInterval(() => {
-        if (performance.now() - this.lastSeen > HEARTBEAT_LOST_MS) this.lose(`no heartbeat for ${((performance.now() - this.lastSeen) / 1000).toFixed(1)} s`);
+        if (performance.now() - this.lastSeen > this.run.lostAfterMs) this.lose(`no heartbeat for ${((performance.now() - this.lastSeen) / 1000).toFixed(1)} s`);
         else if (ws.readyState === ws.OPEN) ws.ping();
       }, HEARTBEAT_MS);
     });

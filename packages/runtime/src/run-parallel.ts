@@ -34,7 +34,7 @@ export interface ParallelOptions {
   /** Called once per instance when it has started (for logs and for tests that kill one). */
   started?: (instance: string, kind: InstanceHandle['kind'], pid: number) => void;
   /** The runners of instances placed remote (placeOnRunners), and the token they take. */
-  runners?: { list: readonly RunnerAddress[]; token: string };
+  runners?: { list: readonly RunnerAddress[]; token: string; lostAfterMs?: number };
 }
 
 export type RunStatus = 'completed' | 'interrupted' | 'failed';
@@ -75,7 +75,7 @@ export async function runParallel(plan: Plan, options: ParallelOptions = {}): Pr
   if (kinds.includes('remote')) {
     runnerOf(plan);
     if (!options.runners) throw new SplitSimError('E_CONFIG', `instance ${plan.instances[kinds.indexOf('remote')]!.name} is placed on a runner; give the runners (--runners name=host:port and --token-file)`, {});
-    remote = new RemoteRun(plan, { runners: options.runners.list, token: options.runners.token, until: until === Infinity ? null : until, profileNs: options.profileNs ?? 0, runDir: options.runDir ?? null, log: (line) => log.push(line) });
+    remote = new RemoteRun(plan, { runners: options.runners.list, token: options.runners.token, until: until === Infinity ? null : until, profileNs: options.profileNs ?? 0, runDir: options.runDir ?? null, log: (line) => log.push(line), ...(options.runners.lostAfterMs ? { lostAfterMs: options.runners.lostAfterMs } : {}) });
   }
   // Profile logs of an earlier run in the same directory would be read as this run's.
   if (options.runDir && (options.profileNs ?? 0) > 0) rmSync(join(options.runDir, 'profile'), { recursive: true, force: true });

@@ -24,9 +24,13 @@ export function channelPath(run: string, channel: number): string {
 
 /** Largest control message a runner accepts (a plan of a large system is a few MB). */
 export const MAX_CONTROL_MESSAGE = 64 << 20;
-/** Coordinator pings this often; either side gives the other up after HEARTBEAT_LOST_MS of silence. */
+/**
+ * The coordinator pings this often; by default either side gives the other up after
+ * HEARTBEAT_LOST_MS of silence, so that a lost runner ends the run within two seconds (detection,
+ * then the abort). A loaded or distant cluster may need more (`--runner-timeout`).
+ */
 export const HEARTBEAT_MS = 200;
-export const HEARTBEAT_LOST_MS = 1000;
+export const HEARTBEAT_LOST_MS = 1200;
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 
@@ -71,6 +75,8 @@ export const startSchema = z
     modules: z.array(remoteModuleSchema),
     until: z.number().nonnegative().nullable(),
     profileNs: z.number().nonnegative(),
+    /** Silence (ms) after which either side gives the other up. */
+    lostAfterMs: z.number().int().min(HEARTBEAT_MS * 2).max(600_000),
   })
   .strict();
 

@@ -93,6 +93,7 @@ export async function startRunner(o: RunnerOptions): Promise<Runner> {
     let starting = false;
     let errors = 0;
     let lastSeen = performance.now();
+    let lostAfter = HEARTBEAT_LOST_MS;
     const send = (m: FromRunner) => {
       if (ws.readyState === ws.OPEN) ws.send(encode(m), { binary: true });
     };
@@ -112,7 +113,7 @@ export async function startRunner(o: RunnerOptions): Promise<Runner> {
     }, START_TIMEOUT_MS);
     // The coordinator pings; a run whose coordinator falls silent is ended.
     const heartbeat = setInterval(() => {
-      if (run !== null && performance.now() - lastSeen > HEARTBEAT_LOST_MS) {
+      if (run !== null && performance.now() - lastSeen > lostAfter) {
         o.log(`${who} lost: no heartbeat for ${((performance.now() - lastSeen) / 1000).toFixed(1)} s; ending its run's instances`);
         ws.terminate();
       }
@@ -152,6 +153,7 @@ export async function startRunner(o: RunnerOptions): Promise<Runner> {
           if (run !== null || starting) return error('a second start on one connection (one run per connection)');
           starting = true;
           runName = m.run;
+          lostAfter = m.lostAfterMs;
           void begin(m).finally(() => (starting = false));
           return;
         case 'command':

@@ -21,6 +21,7 @@ export interface RunFlags {
   workers?: number;
   runners?: string;
   tokenFile?: string;
+  runnerTimeout?: string;
 }
 
 /** Exit codes of `splitsim run` (documented in docs/architecture.md). */
@@ -31,7 +32,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a config\'s instantiation and write a run directory (plan.json, metrics.json, run.json, run.log, profile/)')
     .argument('<config>', 'config file, e.g. configs/mmc.ts');
-  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'placement', 'profile', 'runners', 'tokenFile', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
+  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'placement', 'profile', 'runners', 'tokenFile', 'runnerTimeout', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     [
@@ -74,11 +75,16 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   let plan: Plan = planned.plan;
   // An external instance stays external: only its program implements its models.
   if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => (i.placement.kind === 'external' ? i : { ...i, placement: { kind: flags.placement! } })) };
-  let runners: { list: RunnerAddress[]; token: string } | undefined;
+  let runners: { list: RunnerAddress[]; token: string; lostAfterMs?: number } | undefined;
   if (flags.runners !== undefined) {
     if (flags.placement) throw new SplitSimError('E_CONFIG', '--placement and --runners: instances on runners run as worker threads there; give one or the other', { field: '--placement' });
     runners = { list: parseRunners(flags.runners), token: (await import('./runner.ts')).readToken(flags.tokenFile, '--runners') };
     plan = placeOnRunners(plan, runners.list);
+    if (flags.runnerTimeout !== undefined) {
+      const ms = parseTime(flags.runnerTimeout, '--runner-timeout') / MS;
+      if (!(ms >= 400 && ms <= 600_000)) throw new SplitSimError('E_CONFIG', `--runner-timeout ${flags.runnerTimeout}: give 400ms to 10min`, { field: '--runner-timeout' });
+      runners.lostAfterMs = Math.round(ms);
+    }
   } else {
     const placed = plan.instances.find((i) => i.placement.kind === 'remote');
     if (placed) throw new SplitSimError('E_CONFIG', `instance ${placed.name} is placed on runner ${placed.placement.runner}; give the runners: --runners ${placed.placement.runner}=host:port --token-file <path>`, { field: '--runners' });
