@@ -34,6 +34,7 @@ function ip(...args: string[]): void {
 
 /** Whether this process can make network namespaces; the reason if not. */
 function netnsProblem(): string | null {
+  if (process.env.SPLITSIM_TEST_NET === 'loopback') return 'SPLITSIM_TEST_NET=loopback';
   if (process.platform !== 'linux') return `${process.platform}, not Linux`;
   if (process.getuid?.() !== 0) return 'not root';
   const probe = `ssprobe${process.pid}`;

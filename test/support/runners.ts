@@ -94,9 +94,8 @@ export class RunnerProc {
 }
 
 /** Starts runner `name` in namespace k of the network (port 7070 there; any free port on loopback). */
-export async function startRunnerProc(net: TestNet, k: number, name: string, token: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunnerProc> {
+export async function startRunnerProc(net: TestNet, k: number, name: string, token: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}, port = net.mode === 'netns' ? 7070 : 0): Promise<RunnerProc> {
   const host = net.hosts[k]!;
-  const port = net.mode === 'netns' ? 7070 : 0;
   const argv = net.wrap(k, [process.execPath, BIN, 'runner', '--listen', `${host}:${port}`, '--token-file', token, ...extra]);
   const r = new RunnerProc(name, host, argv, env);
   await r.ready();
