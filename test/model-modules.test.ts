@@ -24,7 +24,7 @@ const cases: Array<[string, RegExp]> = [
   ['empty-module', /^splitsim: config test\/fixtures\/model-modules\/empty-module\.ts: model module \.\/empty\.ts: exports no model, kind, application or step/],
   ['bad-spec', /^ {2}- model module \.\/badspec\.ts: export Broken looks like a model \(a class with a static spec\) but its kinds must name at least one kind$/m],
   ['duplicate', /^splitsim: config test\/fixtures\/model-modules\/duplicate\.ts: model module \.\/dup\.ts: model "sink\.latency" is declared twice: by splitsim\/models and by \.\/dup\.ts; rename one$/m],
-  ['unknown-model', /^ {2}- snk: no model module provides model "sink\.psychic" \(1 component uses it; modules: splitsim\/models\)/m],
+  ['unknown-model', /the plan has 1 problem: snk: no model module provides model "sink\.psychic" \(1 component uses it; modules: splitsim\/models\)/],
 ];
 
 test('model module mistakes: exit 2, named by config, module and model, no stack trace', async () => {

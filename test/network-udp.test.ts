@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MS, serializationTime, US } from '@splitsim/kernel';
 import { instantiate } from '@splitsim/instantiation';
-import { ETHERNET_OVERHEAD, UDP_HEADER, type SwitchNet } from '@splitsim/models';
+import { ETHERNET_OVERHEAD, groupAt, UDP_HEADER, type SwitchNet } from '@splitsim/models';
 import { fatTree, System, switchPort } from '@splitsim/system';
 import { runNetwork, stat, total, type NetRun } from './network-util.ts';
 
@@ -35,7 +35,7 @@ test('network step: a k=4 fat tree gets shortest paths with two-way ECMP upward'
   assert.equal(system.find('core0')!.params.net, undefined);
   const net = (path: string) => params(path).net as SwitchNet;
   const addr = (path: string) => (params(path).net as { address: number }).address;
-  const ports = (sw: string, dst: string) => net(sw).groups[net(sw).dst[addr(dst)]!]!;
+  const ports = (sw: string, dst: string) => net(sw).groups[groupAt(net(sw), addr(dst))]!;
   // Edge switch: its own hosts on p0/p1, everything else up through both aggregation switches.
   assert.deepEqual(ports('pod0/rack0/tor', 'pod0/rack0/host1'), [1]);
   assert.deepEqual(ports('pod0/rack0/tor', 'pod0/rack1/host0'), [2, 3]);

@@ -33,7 +33,7 @@ export class ProfileError extends Error {
   readonly problems: ProfileProblem[];
 
   constructor(problems: ProfileProblem[]) {
-    const shown = problems.slice(0, 20).map((p) => `${where(p)}: ${p.message}`);
+    const shown = problems.slice(0, 20).map((p) => printable(`${where(p)}: ${p.message}`));
     if (problems.length > shown.length) shown.push(`... and ${problems.length - shown.length} more`);
     super(shown.length === 1 ? shown[0]! : `${problems.length} problems in the profile logs:\n  ${shown.join('\n  ')}`);
     this.name = 'ProfileError';
@@ -41,4 +41,13 @@ export class ProfileError extends Error {
     // The code of the first problem: the one a script that matches on codes most likely wants.
     this.code = problems[0]?.code ?? 'E_PROFILE_LOG';
   }
+}
+
+/**
+ * Control characters from the logs or their names (a JSON parse error quotes the bad input) shown
+ * as escapes: a message must never move the cursor or recolour the user's terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

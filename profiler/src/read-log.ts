@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import type { ProfileProblem } from './errors.ts';
+import { forEachLine, notAFile } from './files.ts';
 
 /**
  * Reads one instance's profile log, `profile/<instance>.jsonl`, format version 1
@@ -90,40 +90,51 @@ export function instanceOfFile(file: string): string {
  * Returns the log and the problems found; the log is usable only when there are none.
  */
 export function parseLog(text: string, file: string): { log: InstanceLog; problems: ProfileProblem[] } {
+  const parser = logParser(file);
+  const lines = text.split('\n');
+  // The piece after the last newline: empty for a file that ends in one.
+  const last = lines.length - 1;
+  for (let i = 0; i < lines.length; i++) {
+    if (i === last && lines[i] === '') break;
+    if (parser.line(lines[i]!, i + 1, i === last) === false) break;
+  }
+  return parser.end();
+}
+
+/** The line-by-line reader behind parseLog and readLog. */
+function logParser(file: string) {
   const problems: ProfileProblem[] = [];
   const bad = (line: number, message: string, code: ProfileProblem['code'] = 'E_PROFILE_LOG') => problems.push({ code, file, line, message });
   const instance = instanceOfFile(file);
   const log: InstanceLog = { instance, file, startNs: 0, samples: [], status: null, notes: [] };
-  const lines = text.split('\n');
-  // A file not ending in a newline whose last line does not parse was cut while being written
-  // (the process was killed): everything before it is still good, so say so and go on.
-  const torn = !text.endsWith('\n') && lines.length > 0 ? lines.length - 1 : -1;
   let previous: (Line & { line: number }) | undefined;
   let finalAt = 0;
 
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.trim();
-    const lineNo = i + 1;
-    if (raw === '') continue;
+  /** One line; false when reading should stop. */
+  const line = (text: string, lineNo: number, unterminated: boolean): boolean => {
+    const raw = text.trim();
+    if (raw === '') return true;
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch (err) {
-      if (i === torn) {
+      // A last line without its newline that does not parse was cut while being written (the
+      // process was killed): everything before it is still good, so say so and go on.
+      if (unterminated) {
         log.notes.push(`${file}:${lineNo}: incomplete last line ignored (the instance stopped while writing it)`);
-        break;
+        return false;
       }
       bad(lineNo, `not JSON: ${(err as Error).message}`);
-      continue;
+      return true;
     }
     if (json && typeof json === 'object' && 'v' in json && (json as { v: unknown }).v !== LOG_VERSION) {
       bad(lineNo, `log format version ${JSON.stringify((json as { v: unknown }).v)}; this profiler reads version ${LOG_VERSION}`, 'E_PROFILE_VERSION');
-      continue;
+      return true;
     }
     const parsed = lineSchema.safeParse(json);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) bad(lineNo, `${issue.path.length ? issue.path.join('.') : '(line)'}: ${issue.message}`);
-      continue;
+      return true;
     }
     const cur = { ...parsed.data, line: lineNo };
     checkLine(cur, previous, instance, bad);
@@ -136,9 +147,15 @@ export function parseLog(text: string, file: string): { log: InstanceLog; proble
     if (previous === undefined) log.startNs = cur.startNs;
     log.samples.push({ line: lineNo, wallNs: cur.wallNs, simPs: cur.simPs, events: cur.events, channels: cur.channels, final: cur.final });
     previous = cur;
-  }
-  if (log.samples.length === 0 && problems.length === 0) problems.push({ code: 'E_PROFILE_LOG', file, message: 'empty log: no sample lines' });
-  return { log, problems };
+    // A log broken on every line says so in its first hundred problems; reading a huge one to the end adds nothing.
+    return problems.length < 100;
+  };
+
+  const end = (): { log: InstanceLog; problems: ProfileProblem[] } => {
+    if (log.samples.length === 0 && problems.length === 0) problems.push({ code: 'E_PROFILE_LOG', file, message: 'empty log: no sample lines' });
+    return { log, problems };
+  };
+  return { line, end };
 }
 
 /** Checks that hold between consecutive lines: one instance, one start, time and counters never go back. */
@@ -173,7 +190,15 @@ function checkLine(cur: Line & { line: number }, prev: (Line & { line: number })
   for (const name of before.keys()) bad(cur.line, `channels: channel "${name}" of line ${prev.line} is missing; every line lists the same channels`);
 }
 
-/** Reads and parses a log file; see parseLog. */
+/** Reads and parses a log file, in chunks (a log may be larger than a string can be); see parseLog. */
 export function readLog(file: string): { log: InstanceLog; problems: ProfileProblem[] } {
-  return parseLog(readFileSync(file, 'utf8'), file);
+  const why = notAFile(file);
+  if (why !== null) return { log: { instance: instanceOfFile(file), file, startNs: 0, samples: [], status: null, notes: [] }, problems: [{ code: 'E_PROFILE_LOG', file, message: why }] };
+  const parser = logParser(file);
+  try {
+    forEachLine(file, parser.line);
+  } catch (err) {
+    return { log: parser.end().log, problems: [{ code: 'E_PROFILE_LOG', file, message: `cannot be read: ${(err as Error).message}` }] };
+  }
+  return parser.end();
 }

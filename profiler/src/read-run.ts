@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ProfileError, type ProfileProblem } from './errors.ts';
+import { notAFile } from './files.ts';
 import { readLog, type InstanceLog } from './read-log.ts';
 
 /**
@@ -39,8 +40,12 @@ export function profileDirectory(dir: string): string {
 
 export function readRun(dir: string): RunInfo {
   const problems: ProfileProblem[] = [];
+  const runDir = notADirectory(dir);
+  if (runDir !== null) throw new ProfileError([{ code: 'E_PROFILE_MISSING', file: dir, message: runDir.startsWith('no profile logs') ? 'no such run directory' : runDir.replace('profile/ should hold the logs <instance>.jsonl', 'give the run directory') }]);
   const profileDir = profileDirectory(dir);
-  const files = existsSync(profileDir) ? readdirSync(profileDir).filter((f) => f.endsWith('.jsonl')).sort() : [];
+  const notDir = notADirectory(profileDir);
+  if (notDir !== null) throw new ProfileError([{ code: 'E_PROFILE_MISSING', file: profileDir, message: notDir }]);
+  const files = readdirSync(profileDir).filter((f) => f.endsWith('.jsonl')).sort();
   if (files.length === 0) {
     throw new ProfileError([{ code: 'E_PROFILE_MISSING', file: profileDir, message: 'no profile logs (*.jsonl): was the run started with `splitsim run ... --profile`?' }]);
   }
@@ -56,9 +61,36 @@ export function readRun(dir: string): RunInfo {
   return { dir, logs, plan, runStatus: readRunStatus(dir) };
 }
 
+/** Why `path` is not a directory of profile logs to list, or null. */
+function notADirectory(path: string): string | null {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return lstatOk(path) ? 'a link to nothing (dangling symbolic link)' : 'no profile logs (no profile/ directory): was the run started with `splitsim run ... --profile`?';
+    return `cannot be read (${code ?? (err as Error).message})`;
+  }
+  return st.isDirectory() ? null : 'not a directory: profile/ should hold the logs <instance>.jsonl';
+}
+
+function lstatOk(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function readPlan(dir: string, problems: ProfileProblem[]): RunInfo['plan'] {
   const file = join(dir, 'plan.json');
   if (!existsSync(file)) return null;
+  const why = notAFile(file);
+  if (why !== null) {
+    problems.push({ code: 'E_PROFILE_MISMATCH', file, message: why });
+    return null;
+  }
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -93,7 +125,7 @@ function readPlan(dir: string, problems: ProfileProblem[]): RunInfo['plan'] {
 
 function readRunStatus(dir: string): string | null {
   const file = join(dir, 'run.json');
-  if (!existsSync(file)) return null;
+  if (!existsSync(file) || notAFile(file) !== null) return null;
   try {
     const status = (JSON.parse(readFileSync(file, 'utf8')) as { status?: unknown }).status;
     return typeof status === 'string' ? status : null;

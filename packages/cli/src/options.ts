@@ -5,9 +5,18 @@ import { InvalidArgumentError, Option } from 'commander';
  * one flag means one thing everywhere and `--help` texts stay consistent.
  */
 function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`"${value}" is not an integer`);
+  const n = /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`"${value}" is not a whole number between -(2^53 - 1) and 2^53 - 1`);
   return n;
+}
+
+/** A count of at least `min`: events, replications, workers, samples. */
+function count(min: number): (value: string) => number {
+  return (value) => {
+    const n = /^\s*\+?\d+\s*$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`"${value}" is not a whole number ≥ ${min}`);
+    return n;
+  };
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -17,7 +26,7 @@ function collect(value: string, previous: string[] = []): string[] {
 export const OPTIONS = {
   inst: () => new Option('-i, --inst <name>', "instantiation to use (default: the config's default; see `splitsim plan <config> --list`)"),
   until: () => new Option('-u, --until <time>', 'simulated end time, with a unit: 500ms, 20s, 1.5min'),
-  maxEvents: () => new Option('--max-events <n>', 'stop after this many events').argParser(integer),
+  maxEvents: () => new Option('--max-events <n>', 'stop after this many events (≥ 1)').argParser(count(1)),
   seed: () => new Option('-s, --seed <n>', "run seed (default: the config's, else 1)").argParser(integer),
   set: () => new Option('--set <key=value>', 'override a config parameter; repeatable; values are JSON or plain strings').argParser(collect),
   out: () => new Option('-o, --out <dir>', 'run directory (default: runs/<config>-<timestamp>)'),
@@ -25,11 +34,11 @@ export const OPTIONS = {
   quiet: () => new Option('-q, --quiet', 'print nothing but errors'),
   dot: () => new Option('--dot', 'print the plan as a Graphviz DOT graph'),
   list: () => new Option('-l, --list', 'list the instantiations the config offers'),
-  warmup: () => new Option('--warmup <n>', 'profile samples to drop at the start of each log (default 1)').argParser(integer),
-  cooldown: () => new Option('--cooldown <n>', 'profile samples to drop at the end of each log, the final line included (default 1)').argParser(integer),
+  warmup: () => new Option('--warmup <n>', 'profile samples to drop at the start of each log (default 1)').argParser(count(0)),
+  cooldown: () => new Option('--cooldown <n>', 'profile samples to drop at the end of each log, the final line included (default 1)').argParser(count(0)),
   placement: () => new Option('--placement <kind>', 'run every instance in a worker thread or a child process (default: the plan\'s placement)').choices(['thread', 'process']),
   profile: () => new Option('--profile [interval]', 'write profile logs (profile/<instance>.jsonl) every interval of wall time (default 1s, at least 50ms)'),
-  replications: () => new Option('--replications <n>', 'independent runs with seeds seed, seed + 1, …, in parallel on a worker pool: mean and 95 % interval per figure').argParser(integer),
+  replications: () => new Option('--replications <n>', 'independent runs with seeds seed, seed + 1, …, in parallel on a worker pool: mean and 95 % interval per figure').argParser(count(1)),
   grid: () => new Option('--grid <key=v1,v2,…>', 'a parameter axis of the sweep; repeatable (values are JSON or plain strings)').argParser(collect),
   params: () => new Option('--params', "list the config's parameters (name, type, default) and exit"),
   runners: () => new Option('--runners <list>', 'run the instances on runners, name=host:port,…: those the instantiation places remote(\'name\'), or all of them dealt out in order (see docs/distributed.md)'),
@@ -37,11 +46,11 @@ export const OPTIONS = {
   runnerTimeout: () => new Option('--runner-timeout <time>', 'a runner (or, on a runner, its coordinator) silent this long is lost and the run ends (default 1.2s)'),
   listen: () => new Option('--listen <host:port>', 'address to serve on (default 127.0.0.1:7070: loopback only)'),
   project: () => new Option('--project <dir>', 'the project whose model modules this runner serves (default: the working directory)'),
-  maxRuns: () => new Option('--max-runs <n>', 'runs served at once; more are refused (default 1)').argParser(integer),
+  maxRuns: () => new Option('--max-runs <n>', 'runs served at once; more are refused (default 1)').argParser(count(1)),
   channelPorts: () => new Option('--channel-ports <range>', 'ports channels to other runners may listen on, e.g. 7100-7199 (default: any free port)'),
   shard: () => new Option('--shard <i/N>', 'run only shard i of N of the grid (1-based; default: $JOB_COMPLETION_INDEX + 1 of N when N is given as --shard /N)'),
   merge: () => new Option('--merge <files...>', 'join the CSVs of shard runs into one (the grid\'s order), instead of running'),
-  workers: () => new Option('--workers <n>', 'worker threads for replications and sweeps (default: the cores available; 0 runs them in this thread)').argParser(integer),
+  workers: () => new Option('--workers <n>', 'worker threads for replications and sweeps (default: the cores available; 0 runs them in this thread)').argParser(count(0)),
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;

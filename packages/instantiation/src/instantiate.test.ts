@@ -194,7 +194,7 @@ test('the same mistake on many components is one line of the message', () => {
   const sys = datacenter().system;
   assert.throws(() => instantiate(sys, { models: [{ kind: 'switch', model: 'switch.fast' }, { kind: 'host', model: 'host.protocol' }] }, options()), (err: PlanError) => {
     assert.equal(err.problems.length, 1);
-    assert.match(err.message, /^the plan has 1 problem:\n {2}- core, block0\/agg, block0\/rack0\/tor and 33 more: no model module provides model "switch\.fast" \(36 components use it; modules: splitsim\/models, stand-ins\);/);
+    assert.match(err.message, /^the plan has 1 problem: core, block0\/agg, block0\/rack0\/tor and 33 more: no model module provides model "switch\.fast" \(36 components use it; modules: splitsim\/models, stand-ins\);/);
     return true;
   });
 });

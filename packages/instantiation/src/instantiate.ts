@@ -55,7 +55,9 @@ export function instantiate(system: System, inst: Instantiation, options: Instan
     const add = derived.params.get(id);
     return add ? { ...p, ...add } : p;
   });
-  const params = checkModels(system, { ...resolved, params: withDerived }, chosen, catalog.models, problems);
+  // Models are checked against what the steps derive: without it (a link that could not be read)
+  // every model would lack its routes, which says nothing the link's own problem does not.
+  const params = derived.skipped ? withDerived : checkModels(system, { ...resolved, params: withDerived }, chosen, catalog.models, problems);
   checkPorts(system, chosen, catalog.models, problems);
 
   const groups = partition(system, inst.partition ?? single, options.instantiation, problems);

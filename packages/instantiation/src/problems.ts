@@ -6,11 +6,15 @@ export type PlanProblem = Problem;
 
 /**
  * Every problem of a plan. The message lists them, one line per distinct message: the same
- * mistake on a thousand components is one line naming a few of them and the count.
+ * mistake on a thousand components is one line naming a few of them and the count. With one
+ * distinct message, the whole error is one line.
  */
 export class PlanError extends SplitSimError {
   constructor(readonly problems: PlanProblem[]) {
-    super('E_CONFIG', `the plan has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${lines(problems).join('\n')}`, { problems });
+    const list = lines(problems);
+    // One distinct problem is one line; several, a list under the count.
+    const body = list.length === 1 ? ` ${list[0]!.slice(4)}` : `\n${list.join('\n')}`;
+    super('E_CONFIG', `the plan has ${problems.length} problem${problems.length === 1 ? '' : 's'}:${body}`, { problems });
     this.name = 'PlanError';
   }
 }

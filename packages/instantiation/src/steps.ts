@@ -7,6 +7,8 @@ export interface Derived {
   params: Map<number, Record<string, unknown>>;
   /** Silent link ends, by link id. */
   silent: Array<Silence | null>;
+  /** True when the steps did not run: some link's options could not be read. */
+  skipped: boolean;
 }
 
 /**
@@ -15,8 +17,12 @@ export interface Derived {
  * and the silent ends of links (an end is silent only where every step that speaks of it says so).
  */
 export function runSteps(system: System, params: ReadonlyArray<Record<string, unknown>>, chosen: ReadonlyArray<string | undefined>, catalog: Catalog, problems: PlanProblem[]): Derived {
-  const derived: Derived = { params: new Map(), silent: system.links.map(() => null) };
+  const derived: Derived = { params: new Map(), silent: system.links.map(() => null), skipped: false };
   if (catalog.steps.length === 0) return derived;
+  // A link whose options could not be read (its problem is reported) has no latency or bandwidth
+  // to give the steps: what they would derive from it (a negative latency's link "has no
+  // bandwidth", 96 times over) only buries the real cause. They run once the links read.
+  if (system.links.some((l) => system.isUnreadable(l.id))) return { ...derived, skipped: true };
   const components: StepComponent[] = system.components.map((c) => {
     const model = chosen[c.id];
     const roles = (model !== undefined ? catalog.models.get(model)?.spec.roles : undefined) ?? [];

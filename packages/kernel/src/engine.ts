@@ -1,10 +1,11 @@
 import type { Component, ComponentClass } from './component.ts';
 import { Context, type Logger, type Port } from './context.ts';
 import { SimulationError, SplitSimError } from './errors.ts';
-import { EventQueue, MAX_COMPONENT_ID } from './queue.ts';
+import { EventQueue, MAX_COMPONENT_ID, ORDER_BASE } from './queue.ts';
 import { Rng } from './rng.ts';
 import { Statistics } from './stats/statistics.ts';
-import { checkTime, formatTime } from './time.ts';
+import { pastMaxTime, sameTimeLimit, zeroTimeLoop } from './run-guards.ts';
+import { checkTime, formatTime, MAX_TIME } from './time.ts';
 
 /** Receives an event or a message: the number and reference it carries. */
 export type Handler = (num: number, ref: unknown) => void;
@@ -64,6 +65,11 @@ export class Engine {
   stopMessage: string | null = null;
   private started = false;
   private finished = false;
+  /** Events executed at `now` so far, across runBefore() calls (see run-guards.ts). */
+  private sameTime = 0;
+  private sameTimeLimit = sameTimeLimit(0);
+  /** eventsBy as it was at half the same-time limit, for naming a looping component. */
+  private loopMark: Float64Array | null = null;
   private readonly logSink: (line: string) => void;
 
   constructor(private readonly options: EngineOptions) {
@@ -130,6 +136,7 @@ export class Engine {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.sameTimeLimit = sameTimeLimit(this.components.length);
     const order = this.components.map((_, i) => i).sort((x, y) => this.contexts[x]!.id - this.contexts[y]!.id);
     for (const i of order) {
       try {
@@ -163,22 +170,63 @@ export class Engine {
     const eventsBy = this.eventsBy;
     let n = 0;
     let target = -1;
+    // The guards cost one comparison per event: time either moves (then it is checked against
+    // 2^53) or it does not (then the events at this time are counted).
+    let now = this.now;
+    let same = this.sameTime;
+    let check = this.loopMark === null ? this.sameTimeLimit >> 1 : this.sameTimeLimit;
     try {
       while (n < maxEvents && this.stopMessage === null) {
         target = q.popBefore(limit);
         if (target < 0) break;
-        this.now = q.time;
+        const t = q.time;
+        if (t !== now) {
+          if (t > MAX_TIME) throw pastMaxTime(this.originPath(q.order, target), t, now, this.executed + n);
+          this.now = now = t;
+          same = 0;
+          if (this.loopMark !== null) {
+            this.loopMark = null;
+            check = this.sameTimeLimit >> 1;
+          }
+        } else if (++same >= check) check = this.sameTimeCheck(same, n);
         n++;
         eventsBy[target]!++;
         handlers[target]!(q.num, q.ref);
       }
     } catch (err) {
+      this.sameTime = same;
       this.executed += n;
+      if (err instanceof SimulationError) throw err;
       const path = target >= 0 ? this.contexts[this.owners[target]!]!.path : '?';
       throw new SimulationError(path, this.now, this.executed, err, formatTime(this.now));
     }
+    this.sameTime = same;
     this.executed += n;
     return n;
+  }
+
+  /**
+   * `same` events have run at the current time: at half the limit, note each handler's count; at
+   * the limit, fail naming the component that ran most events since. Returns the next threshold.
+   */
+  private sameTimeCheck(same: number, n: number): number {
+    if (this.loopMark === null) {
+      this.loopMark = this.eventsBy.slice();
+      return this.sameTimeLimit;
+    }
+    const mark = this.loopMark;
+    const own = new Float64Array(this.contexts.length);
+    for (let h = 0; h < this.handlers.length; h++) own[this.owners[h]!]! += this.eventsBy[h]! - (mark[h] ?? 0);
+    let top = 0;
+    for (let i = 1; i < own.length; i++) if (own[i]! > own[top]!) top = i;
+    const window = same - (this.sameTimeLimit >> 1);
+    throw zeroTimeLoop({ path: this.contexts[top]?.path ?? '?', own: own[top] ?? 0, window, events: same, time: this.now, executed: this.executed + n });
+  }
+
+  /** The component that sent or scheduled an event (its id is the order key's high part), else the receiver. */
+  private originPath(order: number, target: number): string {
+    const id = Math.floor(order / ORDER_BASE);
+    return this.contexts.find((c) => c.id === id)?.path ?? this.contexts[this.owners[target]!]?.path ?? `component ${id}`;
   }
 
   /** The sequential loop: start, run to the stop condition, finish. */

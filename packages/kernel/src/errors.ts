@@ -37,10 +37,13 @@ export class SimulationError extends SplitSimError {
 
   constructor(component: string, time: number, event: number, cause: unknown, timeText: string) {
     const reason = cause instanceof Error ? cause.message : String(cause);
+    // The cause's own code (E_TIME_RANGE, E_SCHEDULE…) stays readable for scripts and tests.
+    const causeCode = (cause as { code?: unknown } | null)?.code;
     super('E_COMPONENT', `component ${component} failed at ${timeText} (event ${event}): ${reason}`, {
       component,
       time,
       event,
+      ...(typeof causeCode === 'string' && causeCode.startsWith('E_') ? { cause: causeCode } : {}),
     });
     this.name = 'SimulationError';
     this.component = component;

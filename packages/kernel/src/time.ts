@@ -64,7 +64,7 @@ export function checkTime(t: number, what = 'time'): Time {
   if (t > MAX_TIME) {
     throw new SplitSimError(
       'E_TIME_RANGE',
-      `${what} ${t} ps is past 2^53 ps (${formatTime(MAX_TIME)}), the longest simulated time that stays exact`,
+      `${what} ${t} ps is past 2^53 ps (about 2.5 h), the longest simulated time that stays exact`,
       { value: t },
     );
   }

@@ -61,7 +61,7 @@ export async function loadConfig(path: string, overrides: Record<string, unknown
       }
       return [`  - parameter ${i.path.join('.') || '(all)'}: ${i.message}`];
     });
-    throw new SplitSimError('E_PARAMS', `${path}: bad parameters:\n${lines.join('\n')}`, { file: path });
+    throw new SplitSimError('E_PARAMS', `${path}: bad parameters:${oneOrList(lines)}`, { file: path });
   }
   const refs = config.modules.map((m) => resolveModule(m, file, path));
   const catalog = checkedCatalog([builtinLoaded, ...(await importModules(refs, `config ${path}`))], `config ${path}`);
@@ -89,9 +89,10 @@ function shapeOf(path: string, value: unknown): Config {
         });
       }
       const field = i.path.join('.');
-      return [`  - ${field || '(config)'}: ${i.input === undefined && field ? 'is required' : i.message}`];
+      // zod leaves the input out of its issues: look the field up to tell missing from wrong.
+      return [`  - ${field || '(config)'}: ${field && valueAt(value, i.path) === undefined ? 'is required' : i.message}`];
     });
-    throw new SplitSimError('E_CONFIG', `${path}: the default export must be defineConfig({ name, system, instantiations, … }) with:\n${lines.join('\n')}`, { file: path });
+    throw new SplitSimError('E_CONFIG', `${path}: the default export must be defineConfig({ name, system, instantiations, … }) with:${oneOrList(lines)}`, { file: path });
   }
   const config = defineConfig(value as Config);
   if (!(config.defaultInstantiation in config.instantiations)) {
@@ -111,4 +112,15 @@ function loadError(err: unknown): string {
     ? ' (install splitsim in the config\'s project: npm install splitsim, or keep the config inside the SplitSim.ts checkout)'
     : '';
   return first + hint;
+}
+
+/** "  - a" as " a" (one problem, one line), or the list under its heading. */
+function oneOrList(lines: readonly string[]): string {
+  return lines.length === 1 ? ` ${lines[0]!.replace(/^\s*- /, '')}` : `\n${lines.join('\n')}`;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const k of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
 }

@@ -10,7 +10,7 @@ export { parseGrid, expandGrid, runSweep, sweepCsv, type GridAxis, type SweepOpt
 export { writeReport, reportHtml, chartSvg, collectSeries, seriesCsv, csvField as csvFieldOf, type ReportInput, type ReportFigure, type Series } from './report.ts';
 export { loadConfig, type LoadedConfig } from './config-file.ts';
 export { planCatalog, resolveModule, importModules, checkedCatalog, ensureTypeScript, TS_LOADED } from './modules.ts';
-export { planConfig, buildSystem } from './plan-config.ts';
+export { planConfig, buildSystem, buildInstantiation, summarize } from './plan-config.ts';
 export { startRunner, type Runner, type RunnerOptions } from './runner-server.ts';
 export { parseRunners, parseHostPort, parsePortRange, placeOnRunners, type RunnerAddress } from './remote-placement.ts';
 export { RUNNER_PROTOCOL, CONTROL_PATH } from './runner-protocol.ts';

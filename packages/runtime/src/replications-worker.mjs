@@ -7,4 +7,17 @@ register();
 registerCjs();
 globalThis[Symbol.for('splitsim.tsx-registered')] = true;
 const { runReplication } = await import('./replications.ts');
-export default runReplication;
+
+// An error crosses the thread boundary by structured clone, which keeps a message but drops the
+// class and its code: ours come back as data instead, so the CLI still reports them as the
+// user's mistake (one line, exit 2), not as an internal error.
+export default async function replication(task) {
+  try {
+    return await runReplication(task);
+  } catch (err) {
+    if (typeof err?.code === 'string' && err.code.startsWith('E_') && typeof err.message === 'string') {
+      return { failed: { code: err.code, message: err.message, details: JSON.parse(JSON.stringify(err.details ?? {})) } };
+    }
+    throw err;
+  }
+}

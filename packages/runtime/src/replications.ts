@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { parseTime, SplitSimError, studentTQuantile, type ComponentMetrics } from '@splitsim/kernel';
+import { parseTime, SplitSimError, studentTQuantile, type ComponentMetrics, type ErrorCode } from '@splitsim/kernel';
 import type { Figure } from '@splitsim/instantiation';
-import { planConfig } from './plan-config.ts';
+import { planConfig, summarize } from './plan-config.ts';
 import { loadConfig } from './config-file.ts';
 import { runSequential } from './run-sequential.ts';
 
@@ -44,7 +44,7 @@ export async function runReplication(task: ReplicationTask): Promise<Replication
   if (untilText !== undefined) options.until = parseTime(untilText, '--until');
   if (task.maxEvents !== undefined) options.maxEvents = task.maxEvents;
   const { result, metrics, wallSeconds } = runSequential(plan, options);
-  const figures = config.summary ? config.summary(metrics, params) : [];
+  const figures = summarize(loaded, task.file, metrics);
   const out: ReplicationResult = { seed: task.seed, figures, values: flatten(metrics), events: result.events, simulatedTime: result.now, wallSeconds };
   if (task.keepMetrics) out.metrics = metrics;
   return out;
@@ -163,16 +163,13 @@ export async function runBatch(tasks: readonly ReplicationTask[], options: Batch
   try {
     return await Promise.all(
       tasks.map(async (t) => {
-        const r = (await pool.run(t)) as ReplicationResult;
+        const r = (await pool.run(t)) as ReplicationResult | { failed: { code: ErrorCode; message: string; details: Record<string, unknown> } };
+        // Our errors come back as data (replications-worker.mjs), with their code.
+        if ('failed' in r) throw new SplitSimError(r.failed.code, r.failed.message, r.failed.details);
         tick();
         return r;
       }),
     );
-  } catch (err) {
-    // Errors cross the thread boundary as plain errors; keep the message, which names the problem.
-    const e = err as Error & { code?: string };
-    if (e?.name === 'SplitSimError' || e?.code?.startsWith?.('E_')) throw new SplitSimError((e.code as 'E_CONFIG') ?? 'E_CONFIG', e.message);
-    throw err;
   } finally {
     await pool.destroy();
   }

@@ -173,36 +173,39 @@ function checkApps(system: System, kinds: ReadonlyMap<string, KindSpec>, apps: R
 }
 
 function checkLinks(system: System, kinds: ReadonlyMap<string, KindSpec>, params: Record<string, unknown>[], invalid: ReadonlySet<number>, problems: Problem[]): Array<LinkKind | undefined> {
-  const usedBy = new Map<string, number>();
+  // Which link holds each port, per component: one map of the whole system's ports would pass
+  // V8's 2^24 entries for a PHOLD of a million nodes, and build a string per link end.
+  const usedBy: Array<Map<string, number> | undefined> = new Array(system.components.length);
   return system.links.map((l) => {
     if (system.isUnreadable(l.id) || l.a.component < 0 || l.b.component < 0) return undefined;
-    const where = `link ${system.linkName(l)}`;
+    // Named only for a problem: a string per link costs seconds at a million links.
+    const where = () => `link ${system.linkName(l)}`;
     if (l.a.component === l.b.component && l.a.port === l.b.port) {
-      problems.push({ where, message: 'joins a port to itself; join two different ports' });
+      problems.push({ where: where(), message: 'joins a port to itself; join two different ports' });
       return undefined;
     }
     const implied = new Set<LinkKind>();
     for (const end of [l.a, l.b]) {
-      const key = system.portName(end);
-      const other = usedBy.get(key);
-      if (other !== undefined) problems.push({ where, message: `port ${key} is already joined by link ${system.linkName(system.links[other]!)}; a port takes one link` });
-      else usedBy.set(key, l.id);
+      const ports = (usedBy[end.component] ??= new Map());
+      const other = ports.get(end.port);
+      if (other !== undefined) problems.push({ where: where(), message: `port ${system.portName(end)} is already joined by link ${system.linkName(system.links[other]!)}; a port takes one link` });
+      else ports.set(end.port, l.id);
       const c = system.components[end.component]!;
       const spec = kinds.get(c.kind);
       if (!spec?.ports || invalid.has(c.id)) continue;
       const kind = spec.ports.linkKind(end.port, params[c.id]!);
-      if (kind === undefined) problems.push({ where, message: `${c.path} (${c.kind}) has no port "${end.port}" (ports: ${spec.ports.list(params[c.id]!)}); link one of those` });
+      if (kind === undefined) problems.push({ where: where(), message: `${c.path} (${c.kind}) has no port "${end.port}" (ports: ${spec.ports.list(params[c.id]!)}); link one of those` });
       else implied.add(kind);
     }
     if (implied.size > 1) {
-      problems.push({ where, message: 'joins a network port to a PCI port; join eth to eth/switch ports, pci to pci' });
+      problems.push({ where: where(), message: 'joins a network port to a PCI port; join eth to eth/switch ports, pci to pci' });
       return undefined;
     }
     const fromPorts = [...implied][0];
-    if (l.kind && fromPorts && l.kind !== fromPorts) problems.push({ where, message: `is declared a ${l.kind} link but joins ${fromPorts} ports; drop kind or fix the ports` });
+    if (l.kind && fromPorts && l.kind !== fromPorts) problems.push({ where: where(), message: `is declared a ${l.kind} link but joins ${fromPorts} ports; drop kind or fix the ports` });
     const kind = l.kind ?? fromPorts ?? (l.bandwidth !== undefined ? 'network' : undefined);
-    if (kind === 'network' && l.bandwidth === undefined) problems.push({ where, message: 'is a network link without a bandwidth; add bandwidth, e.g. "10Gbps"' });
-    if (kind === 'pci' && l.bandwidth !== undefined) problems.push({ where, message: 'is a PCI link, which has a latency but no bandwidth; drop bandwidth' });
+    if (kind === 'network' && l.bandwidth === undefined) problems.push({ where: where(), message: 'is a network link without a bandwidth; add bandwidth, e.g. "10Gbps"' });
+    if (kind === 'pci' && l.bandwidth !== undefined) problems.push({ where: where(), message: 'is a PCI link, which has a latency but no bandwidth; drop bandwidth' });
     return kind;
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { units } from '@splitsim/kernel';
+import { MAX_COMPONENT_ID, SplitSimError, units } from '@splitsim/kernel';
 import { builtinKinds } from './kinds/index.ts';
 import type { KindSpec, LinkKind } from './kinds/kind.ts';
 import { paramProblems, type Problem } from './problems.ts';
@@ -56,6 +56,27 @@ const linkOptions = z
 
 const LINK_KEYS = Object.keys(linkOptions.shape);
 
+/**
+ * The most components and links a system may hold. Components: a run orders events by component
+ * id in 21 bits (kernel MAX_COMPONENT_ID). Links: what planning holds in a 4 GB heap.
+ */
+export const MAX_COMPONENTS = MAX_COMPONENT_ID;
+export const MAX_LINKS = 2 ** 22;
+
+/** The options' values as a cache key, or null when they are not plain values of known keys. */
+function optionsKey(options: unknown): string | null {
+  if (typeof options !== 'object' || options === null || Object.getPrototypeOf(options) !== Object.prototype) return null;
+  const o = options as Record<string, unknown>;
+  let key = '';
+  for (const k in o) {
+    if (!LINK_KEYS.includes(k)) return null;
+    const v = o[k];
+    if (v !== undefined && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return null;
+  }
+  for (const k of LINK_KEYS) key += `${typeof o[k]}:${String(o[k])}\u0000`;
+  return key;
+}
+
 /** What add() returns: the component, and a way to name its ports. */
 export class ComponentHandle {
   constructor(readonly decl: ComponentDecl) {}
@@ -97,6 +118,7 @@ export class System {
   private readonly declared: Problem[] = [];
   /** Links whose options could not be read: later checks skip them. */
   private readonly unreadable = new Set<number>();
+  private readonly linkOptionCache = new Map<string, ReturnType<typeof linkOptions.safeParse>>();
 
   constructor(
     readonly name: string,
@@ -109,6 +131,7 @@ export class System {
 
   add(kind: string, path: string, params: Record<string, unknown> = {}): ComponentHandle {
     const id = this.components.length;
+    if (id >= MAX_COMPONENTS) throw new SplitSimError('E_CONFIG', `system ${this.name}: more than ${MAX_COMPONENTS.toLocaleString('en')} components, the most a run can order events of (2^21 ids)`, { field: 'components' });
     const decl: ComponentDecl = { id, path: typeof path === 'string' ? path : `#${id}`, kind: typeof kind === 'string' ? kind : '?', params };
     if (typeof path !== 'string') this.declared.push({ where: decl.path, message: `the path of component ${id} must be a string such as "block2/rack3/host17"` });
     const first = this.byPath.get(decl.path);
@@ -121,23 +144,39 @@ export class System {
 
   link(a: PortRef, b: PortRef, options: LinkOptions): LinkDecl {
     const id = this.links.length;
+    if (id >= MAX_LINKS) throw new SplitSimError('E_CONFIG', `system ${this.name}: more than ${MAX_LINKS.toLocaleString('en')} links, past what a plan holds (planning keeps about 1 KB per link; see docs/BENCHMARKS.md, "Large systems")`, { field: 'links' });
     const ends = { a: this.portRef(a), b: this.portRef(b) };
-    const where = `link ${this.portName(ends.a)} ↔ ${this.portName(ends.b)}`;
-    const parsed = linkOptions.safeParse(options);
+    const where = () => `link ${this.portName(ends.a)} ↔ ${this.portName(ends.b)}`;
+    const parsed = this.readLinkOptions(options);
     let decl: LinkDecl;
     if (parsed.success) {
       const o = parsed.data;
       decl = { id, ...ends, latency: o.latency, noCut: o.noCut, ...(o.bandwidth === undefined ? {} : { bandwidth: o.bandwidth }), ...(o.kind === undefined ? {} : { kind: o.kind }) };
     } else {
-      this.declared.push(...paramProblems(where, parsed.error.issues, 'a link', LINK_KEYS));
+      this.declared.push(...paramProblems(where(), parsed.error.issues, 'a link', LINK_KEYS));
       this.unreadable.add(id);
       decl = { id, ...ends, latency: 0, noCut: false };
     }
     for (const [end, ref] of [['a', a], ['b', b]] as const) {
-      if (!this.isPortRef(ref)) this.declared.push({ where, message: `end ${end} is not a port of this system; write handle.port('name') with a handle from this system's add()` });
+      if (!this.isPortRef(ref)) this.declared.push({ where: where(), message: `end ${end} is not a port of this system; write handle.port('name') with a handle from this system's add()` });
     }
     this.links.push(decl);
     return decl;
+  }
+
+  /**
+   * Link options as the schema reads them. Systems repeat a few option sets over many links (a
+   * PHOLD of a million nodes: one latency, twelve million times), so results are kept by value.
+   */
+  private readLinkOptions(options: unknown): ReturnType<typeof linkOptions.safeParse> {
+    const key = optionsKey(options);
+    if (key === null) return linkOptions.safeParse(options);
+    let r = this.linkOptionCache.get(key);
+    if (r === undefined) {
+      r = linkOptions.safeParse(options);
+      if (this.linkOptionCache.size < 4096) this.linkOptionCache.set(key, r);
+    }
+    return r;
   }
 
   find(path: string): ComponentDecl | undefined {

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { formatTime, SplitSimError } from '@splitsim/kernel';
-import { planToDot, summarizePlan, type Config, type Plan } from '@splitsim/instantiation';
-import { buildSystem, planConfig } from '@splitsim/runtime';
-import { loadConfig, parseOverrides } from '../load-config.ts';
+import { planToDot, summarizePlan, type Plan } from '@splitsim/instantiation';
+import { buildInstantiation, buildSystem, planConfig } from '@splitsim/runtime';
+import type { System } from '@splitsim/system';
+import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { options } from '../options.ts';
 
 export interface PlanFlags {
@@ -30,9 +31,9 @@ export function registerPlan(program: Command): void {
 export async function planCommand(file: string, flags: PlanFlags): Promise<void> {
   if (flags.json && flags.dot) throw new SplitSimError('E_CONFIG', '--json and --dot: choose one', { field: '--dot' });
   const loaded = await loadConfig(file, parseOverrides(flags.set));
-  const { config, params } = loaded;
+  const { config } = loaded;
   if (flags.list) {
-    process.stdout.write(listInstantiations(config, buildSystem(loaded, file), params));
+    process.stdout.write(listInstantiations(loaded, file, buildSystem(loaded, file)));
     return;
   }
   const { plan } = planConfig(loaded, file, flags.inst, flags.seed ?? config.run?.seed ?? 1);
@@ -41,12 +42,14 @@ export async function planCommand(file: string, flags: PlanFlags): Promise<void>
   else process.stdout.write(describePlan(plan));
 }
 
-function listInstantiations(config: Config, system: Parameters<Config['instantiations'][string]>[0], params: Record<string, unknown>): string {
+function listInstantiations(loaded: LoadedConfig, file: string, system: System): string {
+  const { config } = loaded;
   const names = Object.keys(config.instantiations);
   const width = Math.max(...names.map((n) => n.length));
   const lines = [`${config.name}: ${config.description}`, `instantiations (default ${config.defaultInstantiation}):`];
   for (const n of names) {
-    const description = config.instantiations[n]!(system, params).description ?? '';
+    const inst = buildInstantiation(loaded, file, n, system);
+    const description = typeof inst?.description === 'string' ? inst.description : '';
     lines.push(`  ${n.padEnd(width)}  ${description}`.trimEnd());
   }
   return `${lines.join('\n')}\n`;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatTime, MS, parseTime, SimulationError, SplitSimError, toSeconds } from '@splitsim/kernel';
 import { describeParams, type Figure, type Plan } from '@splitsim/instantiation';
-import { defaultRunDirectory, parseRunners, placeOnRunners, planConfig, runParallel, runSequential, writeReport, writeRunDirectory, type RunnerAddress, type RunRecord } from '@splitsim/runtime';
+import { defaultRunDirectory, parseRunners, placeOnRunners, planConfig, runParallel, runSequential, summarize, writeReport, writeRunDirectory, type RunnerAddress, type RunRecord } from '@splitsim/runtime';
 import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { options } from '../options.ts';
 
@@ -152,7 +152,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
     }
   }
   writeRunDirectory(dir, run);
-  const figures = run.metrics && config.summary ? config.summary(run.metrics, params) : [];
+  const figures = run.metrics ? summarize(loaded, file, run.metrics) : [];
   // Every run gets its report.html (plots of what its probes recorded, its headline figures).
   writeReport(dir, { title: `${config.name}/${instName}`, facts: [`seed ${seed}`, `${plan.instances.length} instance(s)`, `status ${run.status}`], figures, metrics: run.metrics });
   // A profiled run is post-processed at once: wtpg.json/.dot/.svg/.html and the advice.

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { defineStep, type Problem, type Silence, type StepInput, type StepResult } from '@splitsim/system';
+import { forwarding } from './forwarding.ts';
+import { destinationClasses, netGraph, reachability, switchPortIndex } from './net-graph.ts';
 import { silentLinks } from './silent-links.ts';
+
+export { switchPortIndex };
 
 
 /**
@@ -35,8 +39,12 @@ export const switchNet = z
       rates: z.array(z.number().nonnegative()),
       /** Distinct sets of equal-cost output ports (port indices). */
       groups: z.array(z.array(z.number().int().nonnegative()).min(1)),
-      /** For each destination address, its index in `groups`, or -1 when unreachable. */
-      dst: z.array(z.number().int().min(-1)),
+      /**
+       * Destination address → index in `groups` (-1: unreachable), run-length encoded:
+       * `[first address, group, first address, group, …, hosts, -1]`. A run lasts until the next
+       * begins; the last pair starts at the number of hosts. A rack behind one uplink is one run.
+       */
+      dstRuns: z.array(z.number().int().min(-1)).refine(runsInOrder, 'must be [first address, group, …, hosts, -1], addresses rising from 0'),
     },
     { error: (issue) => (issue.input === undefined ? MISSING : undefined) },
   )
@@ -75,36 +83,25 @@ export interface Routes {
   addresses: Map<string, number>;
 }
 
-const PORT_NAME = /^p(\d+)$/;
-
-export function switchPortIndex(name: string): number {
-  const m = PORT_NAME.exec(name);
-  return m ? Number(m[1]) : -1;
-}
-
-const has = (roles: readonly string[], role: string) => roles.includes(role);
-
 /** Computes addresses, port bandwidths, shortest-path ECMP tables and silent link ends. */
 export function routeNetwork(input: StepInput): Routes {
   const comps = input.components;
   const n = comps.length;
-  const isSwitch = comps.map((c) => has(c.roles, 'switch'));
-  const isHost = comps.map((c) => has(c.roles, 'host'));
-  const isNic = comps.map((c) => has(c.roles, 'nic'));
+  const roles = { isSwitch: new Uint8Array(n), isHost: new Uint8Array(n), isNic: new Uint8Array(n) };
+  comps.forEach((c, i) => {
+    roles.isSwitch[i] = c.roles.includes('switch') ? 1 : 0;
+    roles.isHost[i] = c.roles.includes('host') ? 1 : 0;
+    roles.isNic[i] = c.roles.includes('nic') ? 1 : 0;
+  });
+  const { isSwitch, isHost, isNic } = roles;
   const problems: Problem[] = [];
   const net = new Map<number, { net: SwitchNet | HostNet | NicNet }>();
   const addresses = new Map<string, number>();
-  if (!isSwitch.some(Boolean) && !isHost.some(Boolean)) return { net, silent: input.links.map(() => null), problems, addresses };
+  if (!isSwitch.includes(1) && !isHost.includes(1)) return { net, silent: input.links.map(() => null), problems, addresses };
+  const g = netGraph(input, roles);
 
-  // Adjacency: for each component, (its port, the peer component, the link's bandwidth).
-  const adj: Array<Array<{ port: string; peer: number; bandwidth: number }>> = comps.map(() => []);
-  for (const l of input.links) {
-    const bw = l.bandwidth ?? 0;
-    adj[l.a.component]!.push({ port: l.a.port, peer: l.b.component, bandwidth: bw });
-    adj[l.b.component]!.push({ port: l.b.port, peer: l.a.component, bandwidth: bw });
-  }
-
-  const hosts = comps.filter((c) => isHost[c.id]).map((c) => c.id);
+  const hosts: number[] = [];
+  for (let c = 0; c < n; c++) if (isHost[c]) hosts.push(c);
   const address = new Int32Array(n).fill(-1);
   hosts.forEach((id, a) => {
     address[id] = a;
@@ -113,84 +110,49 @@ export function routeNetwork(input: StepInput): Routes {
 
   // Switch port bandwidths.
   const rates = new Map<number, number[]>();
-  for (const c of comps) {
-    if (!isSwitch[c.id]) continue;
+  for (let c = 0; c < n; c++) {
+    if (!isSwitch[c]) continue;
     const r: number[] = [];
-    for (const e of adj[c.id]!) {
-      const i = switchPortIndex(e.port);
-      if (i < 0) problems.push({ where: `${c.path}.${e.port}`, message: 'switch ports must be named p0, p1, …' });
-      else if (!(e.bandwidth > 0)) problems.push({ where: `${c.path}.${e.port}`, message: 'the link has no bandwidth' });
+    for (let k = g.start[c]!; k < g.start[c + 1]!; k++) {
+      const i = g.portIndex[k]!;
+      const where = `${comps[c]!.path}.${g.portName(k)}`;
+      if (i < 0) problems.push({ where, message: 'switch ports must be named p0, p1, …' });
+      else if (!(g.bandwidth[k]! > 0)) problems.push({ where, message: 'the link has no bandwidth' });
       else {
         while (r.length <= i) r.push(0);
-        r[i] = e.bandwidth;
+        r[i] = g.bandwidth[k]!;
       }
     }
-    rates.set(c.id, r);
+    rates.set(c, r);
   }
 
-  // One breadth-first search per destination host, over everything but other hosts; a switch's
-  // next hops toward it are its ports whose peer is one step closer.
-  const groups = new Map<number, { list: number[][]; index: Map<string, number>; dst: number[] }>();
-  for (const c of comps) if (isSwitch[c.id]) groups.set(c.id, { list: [], index: new Map(), dst: new Array(hosts.length).fill(-1) });
-  const dist = new Int32Array(n);
-  const queue = new Int32Array(n);
-  for (const h of hosts) {
-    dist.fill(-1);
-    dist[h] = 0;
-    let qh = 0;
-    let qt = 0;
-    queue[qt++] = h;
-    while (qh < qt) {
-      const v = queue[qh++]!;
-      if (v !== h && isHost[v]) continue;
-      for (const e of adj[v]!) {
-        if (dist[e.peer] === -1) {
-          dist[e.peer] = dist[v]! + 1;
-          queue[qt++] = e.peer;
-        }
-      }
-    }
-    const a = address[h]!;
-    for (const [s, g] of groups) {
-      const d = dist[s]!;
-      if (d <= 0) continue;
-      const ports: number[] = [];
-      for (const e of adj[s]!) {
-        if (dist[e.peer] !== d - 1) continue;
-        // Only the destination itself may be a host on the way (hosts do not forward).
-        if (isHost[e.peer] && e.peer !== h) continue;
-        const i = switchPortIndex(e.port);
-        if (i >= 0 && !ports.includes(i)) ports.push(i);
-      }
-      if (ports.length === 0) continue;
-      ports.sort((x, y) => x - y);
-      const key = ports.join(',');
-      let gi = g.index.get(key);
-      if (gi === undefined) {
-        gi = g.list.length;
-        g.list.push(ports);
-        g.index.set(key, gi);
-      }
-      g.dst[a] = gi;
-    }
+  const classes = destinationClasses(g);
+  const fwd = forwarding(g, classes, Int32Array.from(hosts));
+  if ('tooLarge' in fwd) {
+    problems.push({ where: 'network', message: `too large to route: ${fwd.tooLarge}` });
+    return { net, silent: input.links.map(() => null), problems, addresses };
   }
 
   // A host's or NIC's network link is the one to a switch; failing that, any link with a bandwidth.
   const networkRate = (id: number): number => {
     let toSwitch = 0;
     let any = 0;
-    for (const e of adj[id]!) {
-      if (isSwitch[e.peer]) toSwitch = Math.max(toSwitch, e.bandwidth);
-      any = Math.max(any, e.bandwidth);
+    for (let k = g.start[id]!; k < g.start[id + 1]!; k++) {
+      if (isSwitch[g.peer[k]!]) toSwitch = Math.max(toSwitch, g.bandwidth[k]!);
+      any = Math.max(any, g.bandwidth[k]!);
     }
     return toSwitch > 0 ? toSwitch : any;
+  };
+  const onSwitch = (id: number): boolean => {
+    for (let k = g.start[id]!; k < g.start[id + 1]!; k++) if (isSwitch[g.peer[k]!]) return true;
+    return false;
   };
 
   const flows: Array<{ src: number; dst: number; twoWay: boolean }> = [];
   for (const c of comps) {
     if (isSwitch[c.id]) {
-      const g = groups.get(c.id)!;
-      net.set(c.id, { net: { rates: rates.get(c.id)!, groups: g.list, dst: g.dst } });
+      const t = fwd.tables.get(c.id)!;
+      net.set(c.id, { net: { rates: rates.get(c.id)!, groups: t.groups, dstRuns: t.dstRuns } });
     } else if (isHost[c.id]) {
       const peers: Record<string, number> = {};
       for (const app of appsOf(c.params)) {
@@ -204,7 +166,7 @@ export function routeNetwork(input: StepInput): Routes {
         }
       }
       const rate = networkRate(c.id);
-      if (adj[c.id]!.some((e) => isSwitch[e.peer]) && !(rate > 0)) problems.push({ where: c.path, message: 'its network link has no bandwidth' });
+      if (onSwitch(c.id) && !(rate > 0)) problems.push({ where: c.path, message: 'its network link has no bandwidth' });
       net.set(c.id, { net: { address: address[c.id]!, rate, peers } });
     } else if (isNic[c.id]) {
       const rate = networkRate(c.id);
@@ -214,16 +176,16 @@ export function routeNetwork(input: StepInput): Routes {
   }
 
   // Every destination an application names must be reachable from the sender.
+  const reachable = reachability(g);
   for (const c of comps) {
     if (!isHost[c.id]) continue;
     const peers = (net.get(c.id)!.net as HostNet).peers;
     for (const [path, a] of Object.entries(peers)) {
-      if (!reachable(c.id, hosts[a]!, adj, isHost)) problems.push({ where: c.path, message: `no path to ${path}` });
+      if (!reachable(c.id, hosts[a]!)) problems.push({ where: c.path, message: `no path to ${path}` });
     }
   }
   if (problems.length > 0) return { net, silent: input.links.map(() => null), problems, addresses };
-  const netOf = (id: number) => net.get(id)?.net as Record<string, unknown> | undefined;
-  const silent = silentLinks({ components: comps, links: input.links, isSwitch, isHost, isNic, flows, switchPortIndex, net: netOf });
+  const silent = silentLinks({ graph: g, classes, forwarding: fwd, links: input.links.length, flows });
   return { net, silent, problems, addresses };
 }
 
@@ -240,21 +202,6 @@ export const networkStep = defineStep({
 function appsOf(params: Readonly<Record<string, unknown>>): Array<{ type: string } & Record<string, unknown>> {
   const apps = params.apps;
   return Array.isArray(apps) ? apps : [];
-}
-
-function reachable(from: number, to: number, adj: Array<Array<{ peer: number }>>, isHost: boolean[]): boolean {
-  const seen = new Set<number>([from]);
-  const stack = [from];
-  while (stack.length > 0) {
-    const v = stack.pop()!;
-    if (v === to) return true;
-    if (v !== from && isHost[v]) continue;
-    for (const e of adj[v]!) if (!seen.has(e.peer)) {
-      seen.add(e.peer);
-      stack.push(e.peer);
-    }
-  }
-  return false;
 }
 
 /**
@@ -276,7 +223,12 @@ export class ForwardingTable {
     }
     this.groups = Int32Array.from(flat);
     // One array read for the common case, a destination behind a single port.
-    this.route = Int32Array.from(net.dst, (g) => (g < 0 ? -1 : net.groups[g]!.length === 1 ? net.groups[g]![0]! : -2 - offsets[g]!));
+    const runs = net.dstRuns;
+    this.route = new Int32Array(runs.length >= 2 ? runs[runs.length - 2]! : 0);
+    for (let i = 0; i + 2 < runs.length; i += 2) {
+      const g = runs[i + 1]!;
+      this.route.fill(g < 0 ? -1 : net.groups[g]!.length === 1 ? net.groups[g]![0]! : -2 - offsets[g]!, runs[i]!, runs[i + 2]!);
+    }
   }
 
   /** Output port for a packet to `dst` of flow `hash`, or -1 when the table has no route. */
@@ -301,4 +253,25 @@ export class ForwardingTable {
     h ^= h >>> 13;
     return this.groups[o + 1 + ((h >>> 0) % n)]!;
   }
+}
+
+/** The group index a switch's table gives destination address `a` (-1: none): dstRuns read back. */
+export function groupAt(net: SwitchNet, a: number): number {
+  const runs = net.dstRuns;
+  let lo = 0;
+  let hi = runs.length / 2 - 1;
+  if (a < 0 || hi < 0 || a >= runs[hi * 2]!) return -1;
+  // The last run starting at or before a.
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (runs[mid * 2]! <= a) lo = mid;
+    else hi = mid - 1;
+  }
+  return runs[lo * 2 + 1]!;
+}
+
+function runsInOrder(runs: readonly number[]): boolean {
+  if (runs.length < 2 || runs.length % 2 !== 0 || runs[0] !== 0 || runs[runs.length - 1] !== -1) return false;
+  for (let i = 2; i < runs.length; i += 2) if (!(runs[i]! > runs[i - 2]!) || runs[i]! < 0) return false;
+  return true;
 }

@@ -1,5 +1,6 @@
 import type { Silence } from '@splitsim/system';
-import type { HostNet, SwitchNet } from './routing.ts';
+import type { Forwarding } from './forwarding.ts';
+import type { DestinationClasses, NetGraph } from './net-graph.ts';
 
 /**
  * Which ends of the network's links can never send, found from the applications and the routes.
@@ -21,75 +22,102 @@ import type { HostNet, SwitchNet } from './routing.ts';
  * message sent from a silent end fails the run, naming the link.
  */
 export interface SilenceInput {
-  readonly components: ReadonlyArray<{ readonly id: number; readonly path: string }>;
-  readonly links: ReadonlyArray<{ readonly a: { readonly component: number; readonly port: string }; readonly b: { readonly component: number; readonly port: string } }>;
-  isSwitch: readonly boolean[];
-  isHost: readonly boolean[];
-  isNic: readonly boolean[];
+  readonly graph: NetGraph;
+  readonly classes: DestinationClasses;
+  readonly forwarding: Forwarding;
+  readonly links: number;
   /** Packets from component `src` to host `dst` (component ids), and back if `twoWay`. */
   flows: ReadonlyArray<{ src: number; dst: number; twoWay: boolean }>;
-  switchPortIndex(name: string): number;
-  /** The `net` routing gives a component (HostNet, SwitchNet). */
-  net(id: number): Record<string, unknown> | undefined;
 }
 
-/** For each link, its silent ends, or null where both may send. */
+/**
+ * For each link, its silent ends, or null where both may send. A packet's way through the
+ * switches depends only on where it enters and on its destination's class: that walk is made once
+ * per (entry switch, class), and each flow adds only its last hop, to its own host.
+ */
 export function silentLinks(s: SilenceInput): Array<Silence | null> {
-  const nLinks = s.links.length;
-  const isNet = (c: number): boolean => s.isSwitch[c]! || s.isHost[c]! || s.isNic[c]!;
+  const g = s.graph;
+  const isNet = (c: number): boolean => g.isSwitch[c]! === 1 || g.isHost[c]! === 1 || g.isNic[c]! === 1;
   // Bit 1: end a may send; bit 2: end b may send.
-  const sends = new Uint8Array(nLinks);
-  const analysed = new Uint8Array(nLinks);
-  // Per component: its links as (link, end it holds, peer); per switch port: the same.
-  const linksOf: Array<Array<{ link: number; end: 1 | 2; peer: number }>> = s.components.map(() => []);
-  const portLink: Array<Map<number, { link: number; end: 1 | 2; peer: number }>> = s.components.map(() => new Map());
-  s.links.forEach((l, i) => {
-    const ca = l.a.component;
-    const cb = l.b.component;
-    linksOf[ca]!.push({ link: i, end: 1, peer: cb });
-    linksOf[cb]!.push({ link: i, end: 2, peer: ca });
-    if (s.isSwitch[ca]) portLink[ca]!.set(s.switchPortIndex(l.a.port), { link: i, end: 1, peer: cb });
-    if (s.isSwitch[cb]) portLink[cb]!.set(s.switchPortIndex(l.b.port), { link: i, end: 2, peer: ca });
-    const pci = (s.isHost[ca]! && s.isNic[cb]!) || (s.isNic[ca]! && s.isHost[cb]!);
-    if (isNet(ca) && isNet(cb) && !pci && (s.isSwitch[ca] || s.isSwitch[cb])) analysed[i] = 1;
-  });
+  const sends = new Uint8Array(s.links);
+  const analysed = new Uint8Array(s.links);
+  // Per switch: adjacency entry of each port index.
+  const portEntry = new Map<number, Map<number, number>>();
+  for (let c = 0; c < g.n; c++) {
+    for (let k = g.start[c]!; k < g.start[c + 1]!; k++) {
+      const p = g.peer[k]!;
+      if (g.isSwitch[c]) {
+        let m = portEntry.get(c);
+        if (!m) portEntry.set(c, (m = new Map()));
+        m.set(g.portIndex[k]!, k);
+      }
+      // Each link once, from its end a.
+      if (g.end[k] !== 1) continue;
+      const pci = (g.isHost[c] && g.isNic[p]) || (g.isNic[c] && g.isHost[p]);
+      if (isNet(c) && isNet(p) && !pci && (g.isSwitch[c] || g.isSwitch[p])) analysed[g.link[k]!] = 1;
+    }
+  }
+  const mark = (k: number) => (sends[g.link[k]!] = sends[g.link[k]!]! | g.end[k]!);
 
   // The switches a host's packets enter the network at, marking the links they take to get there.
   const entries = (host: number): number[] => {
     const out: number[] = [];
-    for (const e of linksOf[host]!) {
-      if (s.isSwitch[e.peer]) {
-        sends[e.link] = sends[e.link]! | e.end;
-        out.push(e.peer);
-      } else if (s.isNic[e.peer]) {
-        for (const f of linksOf[e.peer]!) {
-          if (!s.isSwitch[f.peer]) continue;
-          sends[f.link] = sends[f.link]! | f.end;
-          out.push(f.peer);
+    for (let k = g.start[host]!; k < g.start[host + 1]!; k++) {
+      const p = g.peer[k]!;
+      if (g.isSwitch[p]) {
+        mark(k);
+        out.push(p);
+      } else if (g.isNic[p]) {
+        for (let j = g.start[p]!; j < g.start[p + 1]!; j++) {
+          if (!g.isSwitch[g.peer[j]!]) continue;
+          mark(j);
+          out.push(g.peer[j]!);
         }
       }
     }
     return out;
   };
 
-  const seen = new Int32Array(s.components.length).fill(-1);
-  let flow = 0;
-  const route = (src: number, dst: number): void => {
-    flow++;
-    const stack = entries(src);
-    const address = (s.net(dst) as HostNet).address;
+  // The walk from one entry switch toward one class: marks every hop but the last, and returns
+  // the switches the class's hosts hang off that it reaches.
+  const seen = new Int32Array(g.n).fill(-1);
+  let walkNo = 0;
+  const walks = new Map<number, number[]>();
+  const walk = (entry: number, cls: number): number[] => {
+    const key = entry * s.classes.count + cls;
+    const known = walks.get(key);
+    if (known) return known;
+    const reached: number[] = [];
+    const stack = [entry];
+    const w = walkNo++;
     while (stack.length > 0) {
       const sw = stack.pop()!;
-      if (seen[sw] === flow) continue;
-      seen[sw] = flow;
-      const net = s.net(sw) as SwitchNet;
-      const g = net.dst[address] ?? -1;
-      if (g < 0) continue;
-      for (const port of net.groups[g]!) {
-        const e = portLink[sw]!.get(port);
-        if (!e) continue;
-        sends[e.link] = sends[e.link]! | e.end;
-        if (s.isSwitch[e.peer]) stack.push(e.peer);
+      if (seen[sw] === w) continue;
+      seen[sw] = w;
+      const group = s.forwarding.classGroup(sw, cls);
+      if (group === s.forwarding.attached) reached.push(sw);
+      if (group < 0) continue;
+      const ports = portEntry.get(sw);
+      for (const port of s.forwarding.groupPorts(sw, group)) {
+        const k = ports?.get(port);
+        if (k === undefined) continue;
+        mark(k);
+        if (g.isSwitch[g.peer[k]!]) stack.push(g.peer[k]!);
+      }
+    }
+    walks.set(key, reached);
+    return reached;
+  };
+
+  const route = (src: number, dst: number): void => {
+    const cls = s.classes.classOf[dst]!;
+    for (const entry of entries(src)) {
+      for (const sw of walk(entry, cls)) {
+        const ports = portEntry.get(sw);
+        for (const port of s.forwarding.hostPorts(sw, dst)) {
+          const k = ports?.get(port);
+          if (k !== undefined) mark(k);
+        }
       }
     }
   };
@@ -99,8 +127,8 @@ export function silentLinks(s: SilenceInput): Array<Silence | null> {
     if (f.twoWay) route(f.dst, f.src);
   }
 
-  const out: Array<Silence | null> = new Array(nLinks).fill(null);
-  for (let i = 0; i < nLinks; i++) {
+  const out: Array<Silence | null> = new Array(s.links).fill(null);
+  for (let i = 0; i < s.links; i++) {
     if (!analysed[i]) continue;
     const m = sends[i]!;
     out[i] = m === 0 ? 'both' : m === 1 ? 'b' : m === 2 ? 'a' : null;

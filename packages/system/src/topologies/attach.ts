@@ -34,7 +34,9 @@ export function builderOptions<T extends z.ZodType>(builder: string, schema: T, 
   const parsed = schema.safeParse(options ?? {});
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => `  - ${builder}: ${i.path.join('.') || '(options)'}: ${i.code === 'unrecognized_keys' ? `unknown option ${i.keys.map((k) => `"${k}"`).join(', ')}` : i.message}`);
-  throw new SplitSimError('E_CONFIG', `${builder}() has ${lines.length} bad option${lines.length === 1 ? '' : 's'}:\n${lines.join('\n')}`, { builder });
+  // One problem is one line; several, a list under the count.
+  const body = lines.length === 1 ? ` ${lines[0]!.replace(/^ {2}- /, '')}` : `\n${lines.join('\n')}`;
+  throw new SplitSimError('E_CONFIG', `${builder}() has ${lines.length} bad option${lines.length === 1 ? '' : 's'}:${body}`, { builder });
 }
 
 /**
