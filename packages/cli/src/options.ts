@@ -49,7 +49,7 @@ export const OPTIONS = {
   maxRuns: () => new Option('--max-runs <n>', 'runs served at once; more are refused (default 1)').argParser(count(1)),
   channelPorts: () => new Option('--channel-ports <range>', 'ports channels to other runners may listen on, e.g. 7100-7199 (default: any free port)'),
   shard: () => new Option('--shard <i/N>', 'run only shard i of N of the grid (1-based; default: $JOB_COMPLETION_INDEX + 1 of N when N is given as --shard /N)'),
-  merge: () => new Option('--merge <files...>', 'join the CSVs of shard runs into one (the grid\'s order), instead of running'),
+  merge: () => new Option('--merge <files...>', 'join the shard files of sweep --shard runs into the one CSV of the whole sweep (the grid\'s order), instead of running'),
   workers: () => new Option('--workers <n>', 'worker threads for replications and sweeps (default: the cores available; 0 runs them in this thread)').argParser(count(0)),
 } as const;
 

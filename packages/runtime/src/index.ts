@@ -6,6 +6,7 @@ export { Termination, type Verdict } from './termination.ts';
 export { type Failure } from './control.ts';
 export { writeRunDirectory, defaultRunDirectory, type RunRecord } from './run-directory.ts';
 export { runReplication, runBatch, aggregate, estimate, flatten, replicationSeeds, type ReplicationTask, type ReplicationResult, type Aggregate, type Estimate, type BatchOptions, type BatchProgress } from './replications.ts';
+export { parseShard, mergeShards, shardFile, inShard, type Shard, type ShardFile, type SweepIdentity } from './sweep-shards.ts';
 export { parseGrid, expandGrid, runSweep, sweepCsv, type GridAxis, type SweepOptions, type SweepPoint } from './sweep.ts';
 export { writeReport, reportHtml, chartSvg, collectSeries, seriesCsv, csvField as csvFieldOf, type ReportInput, type ReportFigure, type Series } from './report.ts';
 export { loadConfig, type LoadedConfig } from './config-file.ts';
