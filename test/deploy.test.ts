@@ -85,7 +85,9 @@ test('the compose arrangement with real processes: three runners, the coordinato
   try {
     const list = runners.map((r) => `${r.name}=${r.address}`).join(',');
     // Smaller than the compose run (five blocks of two racks of four hosts, 100 µs), same plan shape.
-    const small = ['--set', 'racksPerBlock=2', '--set', 'hostsPerRack=4', '--set', 'detailedHosts=2', '--until', '100us', '--quiet'];
+    // A loaded test machine can stall a runner past the default 1.2 s of heartbeat silence while
+    // it loads the modules (as test/distributed.test.ts, faults aside): this run is not about that.
+    const small = ['--set', 'racksPerBlock=2', '--set', 'hostsPerRack=4', '--set', 'detailedHosts=2', '--until', '100us', '--runner-timeout', '10s', '--quiet'];
     const args = withFlags(compose.services.coordinator!.command, { ...local, '--runners': list, '--out': join(out, 'remote') }).slice(1);
     const remote = coordinator([...args, ...small]);
     const one = coordinator([...withFlags(args, { '--out': join(out, 'local') }).filter((a, i, all) => a !== '--runners' && all[i - 1] !== '--runners' && a !== '--token-file' && all[i - 1] !== '--token-file'), ...small, '--placement', 'thread']);

@@ -33,6 +33,10 @@ test('merge: one replication (ci95 Infinity, null in JSON) gives the same CSV as
   const merged = mergeShards(files.reverse());
   assert.deepEqual(merged.points.map((p) => p.index), [0, 1, 2]);
   assert.equal(sweepCsv(merged.sweep.axes, merged.points), sweepCsv(axes, points));
+  assert.throws(() => mergeShards([files[0]!, files[0]!]), /point \d is in both/);
+  const other = join(dir, 'other.json');
+  writeFileSync(other, shardFile({ ...sweep, seed: 9 }, { index: 0, count: 2 }, points.length, points.filter((p) => inShard(p.index, { index: 0, count: 2 }))));
+  assert.throws(() => mergeShards([files[1]!, other]), /other\.json is a shard of another sweep than \S+s\d\.json/);
   writeFileSync(join(dir, 'bad.json'), '{"format":"other"}');
   assert.throws(() => mergeShards([join(dir, 'bad.json')]), /not a sweep shard file/);
   assert.throws(() => mergeShards([]), /name the shard files/);
