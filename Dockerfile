@@ -17,6 +17,7 @@ COPY packages/kernel/package.json packages/kernel/
 COPY packages/system/package.json packages/system/
 COPY packages/instantiation/package.json packages/instantiation/
 COPY packages/models/package.json packages/models/
+COPY packages/protocols/package.json packages/protocols/
 COPY packages/channels/package.json packages/channels/
 COPY packages/runtime/package.json packages/runtime/
 COPY packages/splitsim/package.json packages/splitsim/

@@ -14,7 +14,7 @@
  */
 import { parseTime, toSeconds, US, type ComponentMetrics } from '@splitsim/kernel';
 import { instantiate } from '@splitsim/instantiation';
-import { runParallel, runSequential } from '@splitsim/runtime';
+import { runParallel, completed, runSequential } from '@splitsim/runtime';
 import config, { datacenterFigures } from '../configs/datacenter.ts';
 import { benchArgs } from './args.ts';
 
@@ -39,7 +39,7 @@ async function runOne(name: string, until: number, sending: number, seed: number
   let metrics: ComponentMetrics[];
   let wallSec: number;
   let result: { events: number; now: number };
-  if (plan.instances.length === 1) ({ result, metrics, wallSeconds: wallSec } = runSequential(plan, { until }));
+  if (plan.instances.length === 1) ({ result, metrics, wallSeconds: wallSec } = completed(runSequential(plan, { until })));
   else {
     const par = await runParallel(plan, { until });
     if (par.status !== 'completed' || !par.metrics) throw new Error(`${name}: parallel run ${par.status}: ${par.failure ? JSON.stringify(par.failure) : ''}`);

@@ -12,7 +12,7 @@
  */
 import { parseTime, toSeconds, type ComponentMetrics } from '@splitsim/kernel';
 import { instantiate, type Group, type PartitionFn } from '@splitsim/instantiation';
-import { runParallel, runSequential } from '@splitsim/runtime';
+import { runParallel, completed, runSequential } from '@splitsim/runtime';
 import config, { fatTreeFigures } from '../configs/fattree.ts';
 import { benchArgs } from './args.ts';
 
@@ -51,7 +51,7 @@ export async function run(args: string[]): Promise<void> {
     let metrics: ComponentMetrics[];
     let wallSeconds: number;
     let result: { events: number; now: number };
-    if (o.instances === 1) ({ result, metrics, wallSeconds } = runSequential(plan, { until }));
+    if (o.instances === 1) ({ result, metrics, wallSeconds } = completed(runSequential(plan, { until })));
     else {
       const par = await runParallel(plan, { until });
       if (par.status !== 'completed' || !par.metrics) throw new Error(`parallel run ${par.status}: ${par.failure ? JSON.stringify(par.failure) : ''}`);

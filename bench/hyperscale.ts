@@ -8,7 +8,7 @@
  * event to last); setupSec builds the system, the plan and the engine.
  */
 import { instantiate } from '@splitsim/instantiation';
-import { runSequential } from '@splitsim/runtime';
+import { completed, runSequential } from '@splitsim/runtime';
 import config, { cavity, responseSummary } from '../configs/hyperscale-lb.ts';
 import { benchArgs } from './args.ts';
 
@@ -22,7 +22,7 @@ export function measure(o: typeof DEFAULTS) {
   const system = config.system(params);
   const plan = instantiate(system, config.instantiations.single!(system, params), { config: 'hyperscale-lb', instantiation: 'single', seed: o.seed });
   const t1 = performance.now();
-  const { result, metrics, wallSeconds } = runSequential(plan);
+  const { result, metrics, wallSeconds } = completed(runSequential(plan));
   const t2 = performance.now();
   const r = responseSummary(metrics);
   let jobs = 0;

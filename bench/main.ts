@@ -12,6 +12,11 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   fattree: () => import('./fattree.ts'),
   'mixed-fidelity': () => import('./mixed-fidelity.ts'),
   datacenter: () => import('./datacenter.ts'),
+  raft: () => import('./raft.ts'),
+  'cost-model': () => import('./cost-model.ts'),
+  tune: () => import('./tune.ts'),
+  ns3: () => import('./ns3/main.ts'),
+  compare: () => import('./compare.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

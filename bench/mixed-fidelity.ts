@@ -8,7 +8,7 @@
  */
 import { parseTime, SEC } from '@splitsim/kernel';
 import { instantiate } from '@splitsim/instantiation';
-import { runSequential } from '@splitsim/runtime';
+import { completed, runSequential } from '@splitsim/runtime';
 import config, { clientThroughput, detailedHosts } from '../configs/mixed-fidelity.ts';
 import { benchArgs } from './args.ts';
 
@@ -23,7 +23,7 @@ export async function run(args: string[]): Promise<void> {
       const p = config.params.parse({ detailed: share, pickSeed: seed, congestion: o.congestion });
       const system = config.system(p);
       const plan = instantiate(system, config.instantiations.split!(system, p), { config: 'mixed-fidelity', instantiation: 'split', seed: 1 });
-      const { metrics, result, wallSeconds } = runSequential(plan, { until });
+      const { metrics, result, wallSeconds } = completed(runSequential(plan, { until }));
       const row = { detailed: share, seed, detailedHosts: detailedHosts(p).size, gbps: clientThroughput(metrics, until) / 1e9, instances: plan.instances.length, events: result.events, wallSeconds };
       rows.push(row);
       if (!o.json) console.error(`${share} % (seed ${seed}): ${row.gbps.toFixed(2)} Gbps, ${row.instances} instances, ${row.events.toLocaleString('en')} events, ${wallSeconds.toFixed(2)} s`);

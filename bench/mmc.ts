@@ -13,7 +13,7 @@
 import { MS, SEC, US, toSeconds } from '@splitsim/kernel';
 import { builtinCatalog, instantiate, type Catalog, type Config } from '@splitsim/instantiation';
 import { mmc } from '@splitsim/models';
-import { loadConfig, runSequential } from '@splitsim/runtime';
+import { completed, loadConfig, runSequential } from '@splitsim/runtime';
 import config from '../configs/mmc.ts';
 import { benchArgs } from './args.ts';
 
@@ -31,7 +31,7 @@ interface Round {
 function once(cfg: Config, catalog: Catalog, params: Record<string, unknown>, seed: number, jobs: number, unit: number): Round {
   const system = cfg.system(params);
   const plan = instantiate(system, cfg.instantiations.single!(system, params), { config: cfg.name, instantiation: 'single', seed, catalog });
-  const { result, metrics, wallSeconds } = runSequential(plan, { catalog });
+  const { result, metrics, wallSeconds } = completed(runSequential(plan, { catalog }));
   const server = metrics.find((m) => m.path === 'server')!.stats as Record<string, { mean: number; count: number }>;
   const served = server.response!.count;
   if (served !== jobs) throw new Error(`expected ${jobs} jobs served, got ${served}`);

@@ -14,7 +14,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTime } from '@splitsim/kernel';
 import { instantiate, linear, type Plan } from '@splitsim/instantiation';
-import { runParallel, runSequential } from '@splitsim/runtime';
+import { runParallel, completed, runSequential } from '@splitsim/runtime';
 import config from '../configs/phold.ts';
 import { benchArgs } from './args.ts';
 
@@ -37,7 +37,7 @@ export async function run(args: string[]): Promise<void> {
 
   let reference = '';
   const kernelRun = (): number => {
-    const seq = runSequential(plan(1), { until });
+    const seq = completed(runSequential(plan(1), { until }));
     reference = JSON.stringify(seq.metrics);
     return seq.wallSeconds;
   };

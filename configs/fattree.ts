@@ -33,6 +33,8 @@ const params = z
     workloadSeed: z.number().int().default(1),
     /** Instances of the `linear` instantiation. */
     instances: z.number().int().positive().default(4),
+    /** How switches pick among equal-cost ports: per flow by its hash (as most datacenter switches), or at random per packet (ns-3's RandomEcmpRouting). */
+    ecmp: z.enum(['flow', 'packet']).default('flow'),
   })
   .strict();
 
@@ -78,7 +80,7 @@ export function fatTreeSystem(p: FatTreeParams): System {
     k: p.k,
     bandwidth: p.bandwidth,
     latency: p.latency,
-    switch: { buffer: p.buffer },
+    switch: { buffer: p.buffer, ...(p.ecmp === 'flow' ? {} : { ecmp: p.ecmp }) },
     host: (slot) => {
       const start = Math.floor(starts.next() * jitter);
       let apps: AppInput[];

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { US } from '@splitsim/kernel';
 import { instantiate } from '@splitsim/instantiation';
-import { runParallel, runSequential } from '@splitsim/runtime';
+import { runParallel, completed, runSequential } from '@splitsim/runtime';
 import config from '../configs/datacenter.ts';
 
 // 2 blocks × 3 racks × 4 hosts, 2 of them detailed (host + NIC): small enough for CI, and every
@@ -23,7 +23,7 @@ function plan(inst: string) {
 
 /** The one-engine run every partitioned run is compared with, computed once for both tests. */
 let sequential: ReturnType<typeof runSequential>['metrics'] | undefined;
-const referenceRun = () => (sequential ??= runSequential(plan('s'), { until }).metrics);
+const referenceRun = () => (sequential ??= completed(runSequential(plan('s'), { until })).metrics);
 
 test('datacenter: s, ab, ac, cr, cr3, cr6 and rs give bit-identical metrics.json', async () => {
   const reference = referenceRun();

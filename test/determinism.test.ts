@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { instantiate, linear, type Plan } from '@splitsim/instantiation';
-import { runParallel, runSequential, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
+import { runParallel, completed, runSequential, writeRunDirectory, type RunRecord } from '@splitsim/runtime';
 import phold from '../configs/phold.ts';
 import mmc from '../configs/mmc.ts';
 
@@ -36,7 +36,7 @@ function metricsBytes(run: Omit<RunRecord, 'log' | 'wallSeconds' | 'status'>): s
 }
 
 const sequential = (plan: Plan, until?: number) => {
-  const r = runSequential(plan, until === undefined ? {} : { until });
+  const r = completed(runSequential(plan, until === undefined ? {} : { until }));
   return metricsBytes({ plan, result: r.result, metrics: r.metrics });
 };
 

@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { SEC } from '@splitsim/kernel';
 import { instantiate } from '@splitsim/instantiation';
 import { mmc } from '@splitsim/models';
-import { runSequential } from '@splitsim/runtime';
+import { completed, runSequential } from '@splitsim/runtime';
 import config from '../configs/mmc.ts';
 
 function simulate(overrides: Record<string, unknown>, seed: number) {
   const params = config.params.parse(overrides);
   const system = config.system(params);
   const plan = instantiate(system, config.instantiations.single!(system, params), { config: 'mmc', instantiation: 'single', seed });
-  const { metrics } = runSequential(plan);
+  const { metrics } = completed(runSequential(plan));
   return metrics.find((m) => m.path === 'server')!.stats as Record<string, any>;
 }
 

@@ -9,9 +9,9 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { MS, parseTime, type ComponentMetrics, type StatisticDoc } from '@splitsim/kernel';
+import { FAULT_STATISTICS, MS, parseTime, type ComponentMetrics, type StatisticDoc } from '@splitsim/kernel';
 import { builtinCatalog, instantiate, type Catalog, type ModelRule, type Plan } from '@splitsim/instantiation';
-import { loadConfig, planConfig, runSequential } from '@splitsim/runtime';
+import { completed, loadConfig, planConfig, runSequential } from '@splitsim/runtime';
 import { System, switchPort } from '@splitsim/system';
 import type { AppInput } from '@splitsim/models';
 
@@ -37,20 +37,25 @@ const CASES: Array<{ file: string; set?: Record<string, unknown>; inst?: string;
   { file: 'mixed-fidelity.ts', set: { detailed: 10 }, until: '100us' },
   { file: 'phold.ts', set: { n: 16 }, until: '20us' },
   { file: 'smart-routing.ts', set: { spikeAt: '1s', spikeFor: '1s', stop: '3s' }, until: '4s' },
+  // The protocol models (@splitsim/protocols), with their faults: the kernel's fault.* statistics too.
+  { file: 'raft.ts', set: { scenario: 'chaos', faultsUntil: '5s', stop: '6s' }, until: '6s' },
+  { file: 'two-phase-commit.ts', set: { crashTx: '1s', down: '500ms', participantFrom: '2s', participantDown: '1s', stop: '4s' }, until: '4s' },
+  { file: 'causal.ts', set: { stop: '12s', rate: 5 }, until: '12s' },
+  { file: 'broker-semantics.ts', set: { duration: '25s', warmup: '1s', crashAt: '15s', consumerCrashAt: '5s' }, until: '25s' },
 ];
 
 async function runConfig(c: (typeof CASES)[number]): Promise<Run> {
   const path = join(configs, c.file);
   const loaded = await loadConfig(path, c.set ?? {});
   const { plan } = planConfig(loaded, path, c.inst, 1);
-  const { metrics } = runSequential(plan, { catalog: loaded.catalog, ...(c.until ? { until: parseTime(c.until) } : {}) });
+  const { metrics } = completed(runSequential(plan, { catalog: loaded.catalog, ...(c.until ? { until: parseTime(c.until) } : {}) }));
   return { name: `${c.file} ${JSON.stringify(c.set ?? {})}`, plan, catalog: loaded.catalog, metrics };
 }
 
 function runSystem(name: string, system: System, models: ModelRule[], until: number): Run {
   const catalog = builtinCatalog();
   const plan = instantiate(system, { models }, { config: name, instantiation: 'test', seed: 1 });
-  return { name, plan, catalog, metrics: runSequential(plan, { catalog, until }).metrics };
+  return { name, plan, catalog, metrics: completed(runSequential(plan, { catalog, until })).metrics };
 }
 
 /** Every built-in application, each alone on its host, on one switch; `detailed` puts every host behind a NIC. */
@@ -169,6 +174,8 @@ test('every statistic recorded is declared, by its model or its host\'s applicat
       const spec = run.catalog.models.get(m.model)!.spec;
       const own = Object.entries(spec.statistics ?? {});
       const fromApps = appsOf(byId.get(m.id)!.params).flatMap((type) => Object.entries((run.catalog.apps.get(type)!.spec as { statistics?: Record<string, StatisticDoc> }).statistics ?? {}));
+      // What the kernel records for components with faults, whatever their model.
+      fromApps.push(...Object.entries(FAULT_STATISTICS));
       for (const [name, value] of Object.entries(m.stats)) {
         const found = lookup(own, name) ?? lookup(fromApps, name);
         const where = `(${run.name}, ${m.path})`;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { MS, serializationTime, US } from '@splitsim/kernel';
 import { instantiate, manual } from '@splitsim/instantiation';
 import { ETHERNET_OVERHEAD, UDP_HEADER } from '@splitsim/models';
-import { runParallel, runSequential } from '@splitsim/runtime';
+import { runParallel, completed, runSequential } from '@splitsim/runtime';
 import config, { crossPodPermutation, fatTreeFigures } from '../configs/fattree.ts';
 import mixed from '../configs/mixed-fidelity.ts';
 
@@ -30,7 +30,7 @@ test('fattree instantiations: single, byPod (cores + 4 pods), byRack (cores + 4 
 
 test('rack workload: each rack sink gets its senders’ 1 Gbps streams at the unloaded latency', () => {
   const p = plan('single');
-  const { metrics } = runSequential(p, { until: 1 * MS });
+  const { metrics } = completed(runSequential(p, { until: 1 * MS }));
   const f = fatTreeFigures(metrics);
   assert.equal(f.dropped, 0);
   // One sender per rack (k = 4): a 1448-byte payload every 11.584 µs, started within 20 µs.
@@ -50,7 +50,7 @@ test('perm workload: a fixed-seed permutation in which every host sends across p
     assert.deepEqual(crossPodPermutation(hosts, perPod, 1), perm);
     assert.notDeepEqual(crossPodPermutation(hosts, perPod, 2), perm);
   }
-  const { metrics } = runSequential(plan('single', { workload: 'perm' }), { until: 200 * US });
+  const { metrics } = completed(runSequential(plan('single', { workload: 'perm' }), { until: 200 * US }));
   const hosts = metrics.filter((m) => m.model === 'host.protocol');
   assert.equal(hosts.length, 16);
   for (const m of hosts) assert.ok((m.stats.udpReceived as number) > 0, `${m.path} receives`);
@@ -58,7 +58,7 @@ test('perm workload: a fixed-seed permutation in which every host sends across p
 
 test('determinism: the fat tree cut into parallel instances gives the same metrics as one instance', async () => {
   const until = 100 * US;
-  const reference = JSON.stringify(runSequential(plan('single', { workload: 'perm' }), { until }).metrics);
+  const reference = JSON.stringify(completed(runSequential(plan('single', { workload: 'perm' }), { until })).metrics);
   const cut = plan('linear', { workload: 'perm', instances: 2 });
   assert.ok(cut.channels.length > 0);
   const r = await runParallel(cut, { until });
@@ -68,7 +68,7 @@ test('determinism: the fat tree cut into parallel instances gives the same metri
 
 test('rack workload cut by pod: every cut link is silent both ways, and threads and processes give the same metrics', async () => {
   const until = 100 * US;
-  const reference = JSON.stringify(runSequential(plan('single'), { until }).metrics);
+  const reference = JSON.stringify(completed(runSequential(plan('single'), { until })).metrics);
   const cut = plan('byPod');
   const cutLinks = cut.links.filter((l) => l.channel !== null);
   assert.ok(cutLinks.length > 0);
@@ -95,7 +95,7 @@ test('determinism: detailed hosts and NICs in instances of their own (PCI links 
   const p = mixed.params.parse({ detailed: 10 });
   const system = mixed.system(p);
   const models = mixed.instantiations.single!(system, p).models!;
-  const reference = JSON.stringify(runSequential(instantiate(system, { models }, { config: 'mixed-fidelity', instantiation: 'single', seed: 1 }), { until }).metrics);
+  const reference = JSON.stringify(completed(runSequential(instantiate(system, { models }, { config: 'mixed-fidelity', instantiation: 'single', seed: 1 }), { until })).metrics);
   const partition = manual({ nics: '**/nic', hosts: 'pod*/rack*/host*' }, { rest: 'network' });
   const cut = instantiate(system, { models, partition }, { config: 'mixed-fidelity', instantiation: 'cut', seed: 1 });
   assert.equal(cut.instances.length, 3);

@@ -94,23 +94,31 @@ test('finite flows through a small buffer lose packets, recover, and deliver eve
 });
 
 test('RPC over TCP: closed-loop latency is the two paths, the serializations and the service time', () => {
-  const system = new System('rpc');
-  const sw = system.add('switch', 'sw', { ports: 2 });
-  const client = system.add('host', 'client', { apps: [{ type: 'rpc-client', server: 'server', requestSize: 64, responseSize: 1024 }] });
-  const server = system.add('host', 'server', { apps: [{ type: 'rpc-server', serviceTime: '2us' }] });
-  system.link(sw.port(switchPort(0)), client.port('eth'), { latency: '500ns', bandwidth: '10Gbps' });
-  system.link(sw.port(switchPort(1)), server.port('eth'), { latency: '500ns', bandwidth: '10Gbps' });
-  const r = runNetwork(system, 1 * MS);
+  const rpc = (tcp: Record<string, unknown>) => {
+    const system = new System('rpc');
+    const sw = system.add('switch', 'sw', { ports: 2 });
+    const client = system.add('host', 'client', { apps: [{ type: 'rpc-client', server: 'server', requestSize: 64, responseSize: 1024 }], tcp });
+    const server = system.add('host', 'server', { apps: [{ type: 'rpc-server', serviceTime: '2us' }], tcp });
+    system.link(sw.port(switchPort(0)), client.port('eth'), { latency: '500ns', bandwidth: '10Gbps' });
+    system.link(sw.port(switchPort(1)), server.port('eth'), { latency: '500ns', bandwidth: '10Gbps' });
+    return runNetwork(system, 1 * MS);
+  };
   const ser = (payload: number) => serializationTime(payload + TCP_HEADER + ETHERNET_OVERHEAD, 10e9);
   // Request: two serializations and two links; service; response likewise.
   const expected = 2 * ser(64) + 2 * 500_000 + 2 * US + 2 * ser(1024) + 2 * 500_000;
-  const lat = stat<{ count: number; mean: number; min: number; max: number }>(r.metrics, 'client', 'rpcLatency');
+  type Lat = { count: number; mean: number; min: number; max: number };
+  // Without send jitter, to the picosecond.
+  const exact = rpc({ jitter: 0 });
+  const lat = stat<Lat>(exact.metrics, 'client', 'rpcLatency');
   assert.ok(lat.count > 100);
   assert.equal(lat.min, expected);
   assert.equal(lat.max, expected);
   // At most the one request in progress when the run ends is served but not yet answered.
-  const unanswered = stat<number>(r.metrics, 'server', 'rpcServed') - lat.count;
+  const unanswered = stat<number>(exact.metrics, 'server', 'rpcServed') - lat.count;
   assert.ok(unanswered >= 0 && unanswered <= 1);
+  // With the default jitter (below 10 ns per segment sent: the request and the response), a little later.
+  const jittered = stat<Lat>(rpc({}).metrics, 'client', 'rpcLatency');
+  assert.ok(jittered.min >= expected && jittered.max < expected + 2 * 10_000 && jittered.max > jittered.min, `${jittered.min}…${jittered.max} ps`);
 });
 
 test('RPC with several requests outstanding queues them at a one-core server', () => {

@@ -73,8 +73,8 @@ test('a line that is not JSON is named by file and line', () => {
 });
 
 test('another format version is refused with both versions named', () => {
-  const dir = runDir({ b: lines({ ...line('b', 'a', 1), v: 2 }) });
-  fails(dir, 'E_PROFILE_VERSION', /b\.jsonl:1: log format version 2; this profiler reads version 1/);
+  const dir = runDir({ b: lines({ ...line('b', 'a', 1), v: 3 }) });
+  fails(dir, 'E_PROFILE_VERSION', /b\.jsonl:1: log format version 3; this profiler reads versions 1 and 2/);
 });
 
 test('a missing or mistyped field names the field', () => {

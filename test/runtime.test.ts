@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { instantiate, manual, type Plan } from '@splitsim/instantiation';
-import { runParallel, runSequential } from '@splitsim/runtime';
+import { runParallel, completed, runSequential } from '@splitsim/runtime';
 import { System } from '@splitsim/system';
 import phold from '../configs/phold.ts';
 
@@ -34,7 +34,7 @@ test('a stop by a component is exact when no other instance ran past it', async 
   // The sink shares an instance with the source; the server's instance waits on both, so it is
   // never more than one lookahead ahead, and no server event falls in that window.
   const plan = queue({ edge: ['source', 'sink'], middle: ['server'] }, { stopAfter: 500 });
-  const seq = runSequential(plan);
+  const seq = completed(runSequential(plan));
   assert.equal(seq.result.reason, 'stopped');
   for (const placement of ['thread', 'process'] as const) {
     const par = await runParallel(plan, { placement });
@@ -48,7 +48,7 @@ test('a stop by a component is exact when no other instance ran past it', async 
 test('a stop after another instance ran past it ends the run at the same point, marked inexact', async () => {
   // The source and server run freely ahead of the sink, which only receives.
   const plan = queue({ front: ['source', 'server'], back: ['sink'] }, { stopAfter: 300 });
-  const seq = runSequential(plan);
+  const seq = completed(runSequential(plan));
   const par = await runParallel(plan, { placement: 'thread' });
   const { reason, now, message } = par.result;
   assert.deepEqual({ reason, now, message }, { reason: seq.result.reason, now: seq.result.now, message: seq.result.message }, 'same reason, time and message');
@@ -61,7 +61,7 @@ test('a stop after another instance ran past it ends the run at the same point, 
 test('queues that empty around a cycle of channels end the run (termination detection)', async () => {
   // edge → middle → edge: each instance waits on the other; when the jobs are done both are idle.
   const plan = queue({ edge: ['source', 'sink'], middle: ['server'] }, {}, 400);
-  const seq = runSequential(plan);
+  const seq = completed(runSequential(plan));
   assert.equal(seq.result.reason, 'empty');
   const par = await runParallel(plan, { placement: 'thread' });
   assert.deepEqual(par.result, seq.result);
@@ -74,7 +74,7 @@ test('queues that empty around a cycle of channels end the run (termination dete
   assert.deepEqual(none.result, { reason: 'empty', now: 0, events: 0 });
 });
 
-test('profile logs: one line per interval and a final line, in format version 1, counters cumulative', () => {
+test('profile logs: one line per interval and a final line, in format version 2, counters cumulative', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'splitsim-prof-')), 'run');
   const r = spawnSync(process.execPath, [join(root, 'packages/splitsim/bin/splitsim.js'), 'run', 'configs/phold.ts', '--inst', 'unbalanced4', '--set', 'n=56', '--until', '3ms', '--profile', '50ms', '--out', out, '-q'], { cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
@@ -91,19 +91,21 @@ test('profile logs: one line per interval and a final line, in format version 1,
     const mine = plan.channels.filter((c: any) => c.a === inst.id || c.b === inst.id);
     let prev: any = null;
     for (const l of lines) {
-      assert.deepEqual(Object.keys(l).slice(0, 8), ['v', 'instance', 'wallNs', 'startNs', 'simPs', 'events', 'channels', 'final']);
-      assert.equal(l.v, 1);
+      assert.deepEqual(Object.keys(l), ['v', 'instance', 'wallNs', 'startNs', 'simPs', 'events', 'channels', 'cores', 'placement', 'components', 'models', 'links', ...('cpuNs' in l ? ['cpuNs', 'runqueueNs'] : []), 'final', ...(l.final ? ['status'] : [])]);
+      assert.equal(l.v, 2);
+      assert.deepEqual(l.components.ids, inst.components);
+      assert.equal(l.components.events.reduce((a: number, b: number) => a + b, 0) + l.components.extra.reduce((a: number, b: number) => a + b, 0), l.events);
       assert.equal(l.instance, inst.name);
       assert.ok(Number.isInteger(l.wallNs) && l.wallNs >= l.startNs);
       assert.deepEqual(l.channels.map((c: any) => c.channel), mine.map((c: any) => c.name));
       for (const c of l.channels) {
-        assert.deepEqual(Object.keys(c), ['channel', 'peer', 'waitNs', 'rxNs', 'txNs', 'syncNs', 'rxMsgs', 'txMsgs', 'syncMsgs']);
+        assert.deepEqual(Object.keys(c), ['channel', 'peer', 'waitNs', 'rxNs', 'txNs', 'syncNs', 'rxMsgs', 'txMsgs', 'syncMsgs', 'txBytes']);
         assert.ok(Object.values(c).slice(2).every((v) => Number.isSafeInteger(v) && (v as number) >= 0));
       }
       if (prev) {
         assert.ok(l.wallNs >= prev.wallNs && l.events >= prev.events && l.simPs >= prev.simPs);
         l.channels.forEach((c: any, k: number) => {
-          for (const key of ['waitNs', 'rxNs', 'txNs', 'syncNs', 'rxMsgs', 'txMsgs', 'syncMsgs']) assert.ok(c[key] >= prev.channels[k][key], key);
+          for (const key of ['waitNs', 'rxNs', 'txNs', 'syncNs', 'rxMsgs', 'txMsgs', 'syncMsgs', 'txBytes']) assert.ok(c[key] >= prev.channels[k][key], key);
         });
       }
       prev = l;

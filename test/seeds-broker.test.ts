@@ -8,14 +8,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SEC } from '@splitsim/kernel';
 import { instantiate } from '@splitsim/instantiation';
-import { runSequential } from '@splitsim/runtime';
+import { completed, runSequential } from '@splitsim/runtime';
 import config from '../configs/broker.ts';
 
 test('broker: every exact figure within 10 % of theory; approximations reported', (t) => {
   const p = config.params.parse({});
   const system = config.system(p);
   const plan = instantiate(system, config.instantiations.single!(system, p), { config: 'broker', instantiation: 'single', seed: 3 });
-  const r = runSequential(plan, { until: 3000 * SEC });
+  const r = completed(runSequential(plan, { until: 3000 * SEC }));
   const figures = config.summary!(r.metrics, p);
   const names = figures.map((f) => f.name);
   for (const expected of ['M/M/N mean wait', 'M/G/N α=2.1 wait vs Whitt', 'M/E4/N wait vs Allen-Cunneen', 'M/M/N/K blocking', 'priority class 2 wait', 'preemptive class 1 response', 'tandem end-to-end delivery']) {

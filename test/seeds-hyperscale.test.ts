@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { instantiate } from '@splitsim/instantiation';
-import { runSequential } from '@splitsim/runtime';
+import { completed, runSequential } from '@splitsim/runtime';
 import config from '../configs/hyperscale-lb.ts';
 
 for (const policy of ['push', 'pull', 'water-filling', 'pooling'] as const) {
@@ -14,7 +14,7 @@ for (const policy of ['push', 'pull', 'water-filling', 'pooling'] as const) {
     const p = config.params.parse({ policy, n: 500, duration: 300, warmup: 50, delta: 0.5, batch: 20 });
     const system = config.system(p);
     const plan = instantiate(system, config.instantiations.single!(system, p), { config: 'hyperscale-lb', instantiation: 'single', seed: 2 });
-    const r = runSequential(plan);
+    const r = completed(runSequential(plan));
     assert.equal(r.result.reason, 'empty', 'sources and timers stop at `duration`, then the queues drain');
     const figs = config.summary!(r.metrics, p);
     const mean = figs.find((f) => f.name === 'mean response time')!;

@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SEC } from '@splitsim/kernel';
 import { instantiate } from '@splitsim/instantiation';
-import { runSequential, writeReport } from '@splitsim/runtime';
+import { completed, runSequential, writeReport } from '@splitsim/runtime';
 import config, { upCrossings } from '../configs/smart-routing.ts';
 
 function simulate(over: Record<string, unknown>, seed = 42, inst = 'single') {
   const p = config.params.parse(over);
   const system = config.system(p);
   const plan = instantiate(system, config.instantiations[inst]!(system, p), { config: 'smart-routing', instantiation: inst, seed });
-  const r = runSequential(plan, { until: 65 * SEC });
+  const r = completed(runSequential(plan, { until: 65 * SEC }));
   const at = (path: string) => r.metrics.find((m) => m.path === path)!.stats as Record<string, any>;
   return { r, p, at, plan };
 }

@@ -7,14 +7,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { instantiate } from '@splitsim/instantiation';
-import { runSequential } from '@splitsim/runtime';
+import { completed, runSequential } from '@splitsim/runtime';
 import config, { cavity, responseSummary } from '../configs/hyperscale-lb.ts';
 
 function simulate(over: Record<string, unknown>, seed = 5) {
   const p = config.params.parse(over);
   const system = config.system(p);
   const plan = instantiate(system, config.instantiations.single!(system, p), { config: 'hyperscale-lb', instantiation: 'single', seed });
-  const r = runSequential(plan);
+  const r = completed(runSequential(plan));
   const s = responseSummary(r.metrics);
   return { mean: s.meanResponse / 1e9, longest: s.maxQueue, cavity: cavity(p), jobs: s.jobs };
 }

@@ -5,7 +5,7 @@
 import { instantiate, type ModelRule } from '@splitsim/instantiation';
 import { SEC, type ComponentMetrics } from '@splitsim/kernel';
 import { serviceKinds } from '@splitsim/models';
-import { runSequential } from '@splitsim/runtime';
+import { completed, runSequential } from '@splitsim/runtime';
 import { System } from '@splitsim/system';
 
 export const serviceModels: ModelRule[] = [
@@ -33,7 +33,7 @@ export function run(system: System, seed: number, until?: string | number, model
   const plan = instantiate(system, { models }, { config: system.name, instantiation: 'test', seed });
   const opts: Parameters<typeof runSequential>[1] = {};
   if (until !== undefined) opts.until = typeof until === 'number' ? until : Number(until);
-  const r = runSequential(plan, opts);
+  const r = completed(runSequential(plan, opts));
   const byPath = new Map(r.metrics.map((m) => [m.path, m.stats as Record<string, any>]));
   return {
     stats: (p) => {

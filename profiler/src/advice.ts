@@ -1,6 +1,7 @@
 import type { Findings } from './findings.ts';
 import type { Metrics } from './metrics.ts';
 import { percent, speedShort } from './format.ts';
+import { patternNames, type Proposal } from './rebalance.ts';
 
 /**
  * What to try next, from the findings. Every instance advances at the same speed, so the share of
@@ -14,7 +15,21 @@ import { percent, speedShort } from './format.ts';
  * - two neighbours whose busy shares (1 - wait share: computing and channel work) add up to less
  *   than the bottleneck's can share one instance without slowing the run, which frees a core.
  */
-export type AdviceKind = 'split' | 'move' | 'merge' | 'balanced' | 'single' | 'efficiency' | 'speed';
+export type AdviceKind = 'split' | 'move' | 'merge' | 'balanced' | 'single' | 'efficiency' | 'speed' | 'cores' | 'rebalance';
+
+/**
+ * What version 2 logs add to the advice: the cores the run had, and the partition `splitsim
+ * rebalance` would propose for them (from the same costs), whose moves name the components.
+ */
+export interface AdviceContext {
+  dir: string;
+  /** Cores the machine offered the run, from the logs; null for version 1 logs. */
+  cores: number | null;
+  /** rebalance() for those cores and the run's instance count; null without costs. */
+  sameCount: Proposal | null;
+  /** rebalance() for those cores, any instance count. */
+  best: Proposal | null;
+}
 
 export interface Advice {
   kind: AdviceKind;
@@ -29,7 +44,51 @@ const MAX_MERGES = 3;
 /** Below this much of the typical instance's work, moving components beats splitting the bottleneck. */
 const SPLIT_RATIO = 1.5;
 
-export function advise(metrics: Metrics, findings: Findings): Advice[] {
+export function advise(metrics: Metrics, findings: Findings, context: AdviceContext | null = null): Advice[] {
+  const out = adviseFromWaits(metrics, findings, context);
+  if (context === null) return out;
+  const k = metrics.instances.length;
+  if (context.cores !== null && k > context.cores) {
+    out.unshift({
+      kind: 'cores',
+      instances: [],
+      text: `${k} instances ran on ${context.cores} cores: instances without a core wait for one at every lookahead, and count as busy meanwhile (this profile overstates their work); at most ${context.cores} instances, one per core, are usually faster here`,
+    });
+  }
+  const best = context.best;
+  const others = best?.current.otherLoad ?? 0;
+  if (others >= 0.5) {
+    out.unshift({
+      kind: 'cores',
+      instances: [],
+      text: `the machine was shared: about ${others.toFixed(1)} threads of other programs were ready to run beside this run's (schedstat), so every instance waited for a core too; compare runs made under the same load`,
+    });
+  }
+  if (best) {
+    const gain = best.current.speed > 0 ? best.prediction.speed / best.current.speed : 1;
+    out.push({
+      kind: 'rebalance',
+      instances: best.candidate.groups.map((g) => g.name),
+      text:
+        `splitsim rebalance ${context.dir}${context.cores !== null ? ` --cores ${context.cores}` : ''} proposes ${best.candidate.groups.length} instance(s), ` +
+        `${gain >= 1.005 ? `predicted ${gain.toFixed(2)}× this partition's speed on ${context.cores ?? '?'} cores` : 'no faster partition than this one'} (cost model; writes partition.json for \`splitsim run --partition-file\`)`,
+    });
+  }
+  return out;
+}
+
+/** Names what moves: the first moves of the same-count proposal as paths and globs. */
+function movesText(context: AdviceContext | null, from: string): string {
+  const moves = context?.sameCount?.moves.filter((m) => m.from === from) ?? [];
+  if (moves.length === 0) return '';
+  const parts = moves.slice(0, 3).map((m) => {
+    const names = patternNames(m.patterns, context!.sameCount!.paths);
+    return `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''} to ${m.to}`;
+  });
+  return ` Measured costs say: move ${parts.join('; ')}${moves.length > 3 ? `; ${moves.length - 3} more moves` : ''}.`;
+}
+
+function adviseFromWaits(metrics: Metrics, findings: Findings, context: AdviceContext | null): Advice[] {
   const out: Advice[] = [];
   const all = metrics.instances;
   const byName = new Map(all.map((i) => [i.instance, i]));
@@ -82,7 +141,9 @@ export function advise(metrics: Metrics, findings: Findings): Advice[] {
     const work = `it computes ${percent(inst.efficiency)} of its wall time, the median other instance ${percent(typical)}, so it does about ${Number.isFinite(load) ? load.toFixed(1) : 'many'}× their work${events}`;
     if (load >= SPLIT_RATIO) {
       const parts = Number.isFinite(load) ? Math.max(2, Math.round(load)) : 2;
-      out.push({ kind: 'split', instances: [b], text: `split ${b}: ${work}; split it into up to ${parts} instances, as free cores allow.${held}${fed}` });
+      const cores = context?.cores ?? null;
+      const room = cores === null ? 'as free cores allow' : all.length >= cores ? `but the run already has ${all.length} instances on ${cores} cores: move its surplus to the others instead` : `with ${cores} cores, up to ${cores - all.length + 1}`;
+      out.push({ kind: 'split', instances: [b], text: `split ${b}: ${work}; split it into up to ${parts} instances, ${room}.${held}${fed}${movesText(context, b)}` });
     } else {
       // A small surplus is better moved to the neighbours than split off into an instance of its own.
       const share = 1 - 1 / load;
@@ -92,7 +153,7 @@ export function advise(metrics: Metrics, findings: Findings): Advice[] {
         kind: 'move',
         instances: [b, ...waiters.slice(0, 3).map((w) => w.neighbour)],
         text:
-          `rebalance ${b}: ${work}; move about ${percent(share)} of its components${count} to ${to ? `the instances that wait most for it (${to})` : 'its neighbours'}. ` +
+          `rebalance ${b}: ${work}; move about ${percent(share)} of its components${count} to ${to ? `the instances that wait most for it (${to})` : 'its neighbours'}.${movesText(context, b)} ` +
           'If the next run names another instance, the difference lies in the machine (cores, clock), not in the partition.',
       });
     }

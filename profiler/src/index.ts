@@ -6,7 +6,7 @@
  */
 export { profileRun, analyseRun, type ProfileOptions, type ProfileSummary } from './profile-run.ts';
 export { ProfileError, type ProfileErrorCode, type ProfileProblem } from './errors.ts';
-export { parseLog, readLog, LOG_VERSION, type InstanceLog, type Sample, type ChannelEndSample, type RunStatus } from './read-log.ts';
+export { parseLog, readLog, LOG_VERSION, LOG_VERSIONS, type InstanceLog, type Sample, type ChannelEndSample, type CostSample, type RunStatus } from './read-log.ts';
 export { readRun, profileDirectory, type RunInfo } from './read-run.ts';
 export { trimSamples, DEFAULT_WARMUP, DEFAULT_COOLDOWN, type TrimOptions, type SampleWindow } from './trim.ts';
 export { computeMetrics, type Metrics, type MetricsOptions, type InstanceFigures, type ChannelEndFigures, type SpeedFigures } from './metrics.ts';
@@ -18,3 +18,12 @@ export { renderSvg } from './svg.ts';
 export { toHtml } from './html.ts';
 export { summaryText } from './summary-text.ts';
 export { waitColour } from './colour.ts';
+export { measureCosts, type RunCosts, type ComponentCost, type LinkCost, type MeasuredChannelCosts } from './costs.ts';
+export { readTopology, type Topology } from './topology.ts';
+export { predict, channelCosts, expectedMax, type PredictOptions, type Candidate, type CandidateGroup, type Prediction, type InstancePrediction } from './cost-model.ts';
+export { DEFAULT_MACHINE, loadMachine, type Machine } from './machine.ts';
+export { partitionGraph, buildGraph, type WeightedGraph, type PartitionOptions } from './partitioner.ts';
+export { patternsFor, pathTrie, ranges, type Patterns } from './globs.ts';
+export { partitionFileText, type PartitionFileDoc, type PartitionFileInstance } from './partition-file.ts';
+export { rebalance, proposeGroups, nameGroups, currentCandidate, contractFixed, fileOf, patternNames, type RebalanceOptions, type Proposal, type Move } from './rebalance.ts';
+export { speedShort as speedShortOf, speedLong as speedLongOf, percent as percentOf } from './format.ts';

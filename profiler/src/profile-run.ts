@@ -1,6 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { advise, type Advice } from './advice.ts';
+import { advise, type Advice, type AdviceContext } from './advice.ts';
+import { measureCosts } from './costs.ts';
+import { DEFAULT_MACHINE, type Machine } from './machine.ts';
+import { rebalance } from './rebalance.ts';
 import { layoutEngine, toDot, type DotOptions } from './dot.ts';
 import { findBottlenecks, type FindingsOptions, type NeighbourWait } from './findings.ts';
 import { toHtml } from './html.ts';
@@ -18,6 +21,8 @@ import { buildWtpg, wtpgJson, type Wtpg } from './wtpg.ts';
 export interface ProfileOptions extends MetricsOptions, FindingsOptions, DotOptions {
   /** Write the output files (default true); false computes the summary only. */
   write?: boolean;
+  /** Machine figures for the rebalance advice; default DEFAULT_MACHINE. */
+  machine?: Machine;
 }
 
 export interface ProfileSummary {
@@ -45,7 +50,7 @@ export function analyseRun(dir: string, options: ProfileOptions = {}): { summary
   const run = readRun(dir);
   const metrics = computeMetrics(run, options);
   const findings = findBottlenecks(metrics.instances, options);
-  const advice = advise(metrics, findings);
+  const advice = advise(metrics, findings, adviceContext(dir, run.logs[0]?.samples.at(-1)?.cost?.cores ?? null, options));
   const labels = { config: run.plan?.config ?? null, instantiation: run.plan?.instantiation ?? null };
   const graph = buildWtpg(metrics, findings, labels);
   const summary: ProfileSummary = {
@@ -64,6 +69,27 @@ export function analyseRun(dir: string, options: ProfileOptions = {}): { summary
     outputs: null,
   };
   return { summary, graph };
+}
+
+/**
+ * With version 2 logs and plan.json, what rebalance would propose for the run's own cores, to
+ * name components in the advice; null when the costs cannot be had (version 1 logs, no plan).
+ */
+function adviceContext(dir: string, cores: number | null, options: ProfileOptions): AdviceContext | null {
+  if (cores === null) return null;
+  const machine = options.machine ?? DEFAULT_MACHINE;
+  try {
+    const costs = measureCosts(dir, options);
+    return {
+      dir,
+      cores,
+      sameCount: costs.instances.length > 1 ? rebalance(costs, { cores, machine, instances: costs.instances.length }) : null,
+      best: rebalance(costs, { cores, machine }),
+    };
+  } catch {
+    // The advice is a bonus: a run whose costs cannot be read still gets its WTPG.
+    return { dir, cores, sameCount: null, best: null };
+  }
 }
 
 /**

@@ -4,12 +4,15 @@ import type { ProfileProblem } from './errors.ts';
 import { forEachLine, notAFile } from './files.ts';
 
 /**
- * Reads one instance's profile log, `profile/<instance>.jsonl`, format version 1
+ * Reads one instance's profile log, `profile/<instance>.jsonl`, format version 1 or 2
  * (docs/profile-format.md): one JSON object a line, cumulative counters, a last line with
- * `final: true` and the run's status. Every problem is collected with its file and line, so a
- * damaged log is reported whole rather than one error per attempt.
+ * `final: true` and the run's status; version 2 adds the cost of components and links. Every
+ * problem is collected with its file and line, so a damaged log is reported whole rather than
+ * one error per attempt.
  */
-export const LOG_VERSION = 1;
+export const LOG_VERSION = 2;
+/** Versions this reader understands. */
+export const LOG_VERSIONS: readonly number[] = [1, 2];
 
 export type RunStatus = 'completed' | 'interrupted' | 'failed';
 
@@ -23,6 +26,24 @@ export interface ChannelEndSample {
   rxMsgs: number;
   txMsgs: number;
   syncMsgs: number;
+  /** Bytes sent on the channel (version 2). */
+  txBytes?: number;
+}
+
+/** What version 2 adds to a line: the cost of components and links, cumulative. */
+export interface CostSample {
+  /** Cores the machine offered the run, and where the instance ran. */
+  cores: number;
+  placement: 'thread' | 'process';
+  /** Component ids of the instance; events per component (partition-invariant), and `extra` events that exist because links are cut. */
+  components: { ids: number[]; events: number[]; extra: number[] };
+  /** Per model: events timed one by one, and their wall time in ns. */
+  models: Record<string, { sampled: number; sampledNs: number }>;
+  /** Links touching the instance: messages delivered to its ports on each, bytes it sent on each cut one. */
+  links: { ids: number[]; msgs: number[]; txBytes: number[] };
+  /** CPU time and run-queue wait of the instance's thread (Linux), ns. */
+  cpuNs?: number;
+  runqueueNs?: number;
 }
 
 export interface Sample {
@@ -33,6 +54,8 @@ export interface Sample {
   events: number;
   channels: ChannelEndSample[];
   final: boolean;
+  /** Version 2 lines only. */
+  cost?: CostSample;
 }
 
 export interface InstanceLog {
@@ -61,11 +84,23 @@ const channelEndSchema = z.object({
   rxMsgs: counter,
   txMsgs: counter,
   syncMsgs: counter,
+  txBytes: counter.optional(),
 });
+
+const countList = z.array(z.number().nonnegative().finite());
+const costFields = {
+  cores: z.number().int().positive(),
+  placement: z.enum(['thread', 'process']),
+  components: z.object({ ids: z.array(z.number().int().nonnegative()), events: countList, extra: countList }),
+  models: z.record(z.string(), z.object({ sampled: counter, sampledNs: z.number().nonnegative().finite() })),
+  links: z.object({ ids: z.array(z.number().int().nonnegative()), msgs: countList, txBytes: countList }),
+  cpuNs: z.number().nonnegative().finite().optional(),
+  runqueueNs: z.number().nonnegative().finite().optional(),
+};
 
 // Unknown fields are ignored on purpose: version 1 may grow fields without breaking readers.
 const lineSchema = z.object({
-  v: z.literal(LOG_VERSION),
+  v: z.union([z.literal(1), z.literal(2)]),
   instance: z.string().min(1),
   wallNs: epochNs,
   startNs: epochNs,
@@ -74,7 +109,10 @@ const lineSchema = z.object({
   channels: z.array(channelEndSchema),
   final: z.boolean(),
   status: z.enum(['completed', 'interrupted', 'failed']).optional(),
+  // Version 2 only (checked to be there when v is 2).
+  ...Object.fromEntries(Object.entries(costFields).map(([k, s]) => [k, s.optional()])),
 });
+const v2Schema = z.object(costFields);
 
 type Line = z.infer<typeof lineSchema>;
 
@@ -107,7 +145,7 @@ function logParser(file: string) {
   const bad = (line: number, message: string, code: ProfileProblem['code'] = 'E_PROFILE_LOG') => problems.push({ code, file, line, message });
   const instance = instanceOfFile(file);
   const log: InstanceLog = { instance, file, startNs: 0, samples: [], status: null, notes: [] };
-  let previous: (Line & { line: number }) | undefined;
+  let previous: (Line & { line: number; cost: CostSample | undefined }) | undefined;
   let finalAt = 0;
 
   /** One line; false when reading should stop. */
@@ -127,8 +165,8 @@ function logParser(file: string) {
       bad(lineNo, `not JSON: ${(err as Error).message}`);
       return true;
     }
-    if (json && typeof json === 'object' && 'v' in json && (json as { v: unknown }).v !== LOG_VERSION) {
-      bad(lineNo, `log format version ${JSON.stringify((json as { v: unknown }).v)}; this profiler reads version ${LOG_VERSION}`, 'E_PROFILE_VERSION');
+    if (json && typeof json === 'object' && 'v' in json && !LOG_VERSIONS.includes((json as { v: unknown }).v as number)) {
+      bad(lineNo, `log format version ${JSON.stringify((json as { v: unknown }).v)}; this profiler reads versions ${LOG_VERSIONS.join(' and ')}`, 'E_PROFILE_VERSION');
       return true;
     }
     const parsed = lineSchema.safeParse(json);
@@ -136,7 +174,17 @@ function logParser(file: string) {
       for (const issue of parsed.error.issues) bad(lineNo, `${issue.path.length ? issue.path.join('.') : '(line)'}: ${issue.message}`);
       return true;
     }
-    const cur = { ...parsed.data, line: lineNo };
+    let cost: CostSample | undefined;
+    if (parsed.data.v === 2) {
+      const v2 = v2Schema.safeParse(json);
+      if (!v2.success) {
+        for (const issue of v2.error.issues) bad(lineNo, `${issue.path.join('.')}: ${issue.message} (version 2 lines carry it)`);
+        return true;
+      }
+      cost = v2.data;
+      checkCost(cost, previous?.cost, lineNo, bad);
+    }
+    const cur = { ...parsed.data, line: lineNo, cost };
     checkLine(cur, previous, instance, bad);
     if (finalAt) bad(lineNo, `a line after the final line (line ${finalAt})`);
     if (cur.final) {
@@ -145,7 +193,9 @@ function logParser(file: string) {
       else log.status = cur.status;
     }
     if (previous === undefined) log.startNs = cur.startNs;
-    log.samples.push({ line: lineNo, wallNs: cur.wallNs, simPs: cur.simPs, events: cur.events, channels: cur.channels, final: cur.final });
+    const sample: Sample = { line: lineNo, wallNs: cur.wallNs, simPs: cur.simPs, events: cur.events, channels: cur.channels, final: cur.final };
+    if (cost) sample.cost = cost;
+    log.samples.push(sample);
     previous = cur;
     // A log broken on every line says so in its first hundred problems; reading a huge one to the end adds nothing.
     return problems.length < 100;
@@ -156,6 +206,17 @@ function logParser(file: string) {
     return { log, problems };
   };
   return { line, end };
+}
+
+/** The cost fields of one line: lists of one length, the same components and links as the line before. */
+function checkCost(cur: CostSample, prev: CostSample | undefined, line: number, bad: (line: number, message: string) => void): void {
+  const c = cur.components;
+  if (c.events.length !== c.ids.length || c.extra.length !== c.ids.length) bad(line, `components: ids, events and extra must have one length (${c.ids.length}, ${c.events.length}, ${c.extra.length})`);
+  const l = cur.links;
+  if (l.msgs.length !== l.ids.length || l.txBytes.length !== l.ids.length) bad(line, `links: ids, msgs and txBytes must have one length (${l.ids.length}, ${l.msgs.length}, ${l.txBytes.length})`);
+  if (!prev) return;
+  if (prev.components.ids.join() !== c.ids.join()) bad(line, 'components.ids: not the components of the line before; every line lists the same');
+  if (prev.links.ids.join() !== l.ids.join()) bad(line, 'links.ids: not the links of the line before; every line lists the same');
 }
 
 /** Checks that hold between consecutive lines: one instance, one start, time and counters never go back. */

@@ -15,10 +15,11 @@ export type Fault = 'kill' | 'cut' | 'sigint' | 'restart';
 export const FAULTS: Fault[] = ['kill', 'cut', 'sigint', 'restart'];
 
 /** Exit code and the words the coordinator's message must hold, per fault. */
-export const EXPECTED: Record<Fault, { code: number; message: RegExp | null }> = {
+export const EXPECTED: Record<Fault, { code: number; message: RegExp }> = {
   kill: { code: 3, message: /runner b \(\S+\) closed the connection/ },
   cut: { code: 3, message: /runner b \(\S+\) no heartbeat for/ },
-  sigint: { code: 130, message: null },
+  // The coordinator's words for a SIGINT (packages/cli/src/signals.ts).
+  sigint: { code: 130, message: /SIGINT: stopping the instances/ },
   restart: { code: 3, message: /runner b \(\S+\) closed the connection/ },
 };
 

@@ -51,6 +51,8 @@ export abstract class ChannelEnd implements RemoteLink {
   /** The last explicit promise sent (initially the one implied by starting at time 0). */
   lastSync: number;
   protected readonly inbox: Inbox;
+  /** The trunk's bytes sent per link, which send() adds to. */
+  protected readonly linkBytes: Float64Array;
   protected readonly packr = newPackr();
   /** Flat references (plain objects of numbers: packets) go field by field, not through msgpackr. */
   protected readonly flat = new FlatWriter();
@@ -62,6 +64,7 @@ export abstract class ChannelEnd implements RemoteLink {
     this.lookahead = o.lookahead;
     this.syncInterval = o.syncInterval;
     this.inbox = o.inbox;
+    this.linkBytes = o.trunk.txBytes;
     this.lastSync = o.lookahead;
     this.inbound = o.trunk.receives(o.channel);
     this.demux = new Demux(o.trunk, o.inbox, o.channel, o.name, o.lookahead, (bytes) => this.packr.unpack(bytes), o.peer);

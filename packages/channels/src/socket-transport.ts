@@ -77,6 +77,7 @@ export class SocketChannelEnd extends ChannelEnd {
       writeFlatHeader(this.out, off, flat.id, link, time, order, num);
       flat.write(ref, this.out.f64, (off >> 3) + 4);
       this.outUsed += bytes;
+      this.linkBytes[link]! += bytes;
     } else if (ref !== undefined) {
       const payload = this.packr.pack(ref);
       if (payload.length > MAX_PAYLOAD) {
@@ -85,9 +86,11 @@ export class SocketChannelEnd extends ChannelEnd {
       const bytes = refRecordBytes(payload.length);
       writeRef(this.out, this.room(bytes), link, time, order, num, payload);
       this.outUsed += bytes;
+      this.linkBytes[link]! += bytes;
     } else {
       writeNum(this.out, this.room(NUM_BYTES), link, time, order, num);
       this.outUsed += NUM_BYTES;
+      this.linkBytes[link]! += NUM_BYTES;
     }
     this.lastSentAt = this.inbox.now;
     this.sent++;

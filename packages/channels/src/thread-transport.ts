@@ -64,6 +64,7 @@ export class RingChannelEnd extends ChannelEnd {
     v.f64[j + 2] = order;
     v.f64[j + 3] = num;
     out.commit(NUM_BYTES);
+    this.linkBytes[link]! += NUM_BYTES;
     this.lastSentAt = this.inbox.now;
     this.sent++;
     if ((out.pos & PUBLISH_MASK) < NUM_BYTES) this.publish();
@@ -79,6 +80,7 @@ export class RingChannelEnd extends ChannelEnd {
       writeFlatHeader(out.v, off, flat.id, link, time, order, num);
       flat.write(ref, out.v.f64, (off >> 3) + 4);
       out.commit(bytes);
+      this.linkBytes[link]! += bytes;
       this.lastSentAt = this.inbox.now;
       this.sent++;
       if ((out.pos & PUBLISH_MASK) < bytes) this.publish();
@@ -93,6 +95,7 @@ export class RingChannelEnd extends ChannelEnd {
     const off = out.reserve(bytes);
     writeRef(out.v, off, link, time, order, num, payload);
     out.commit(bytes);
+    this.linkBytes[link]! += bytes;
     this.lastSentAt = this.inbox.now;
     this.sent++;
     this.publish();

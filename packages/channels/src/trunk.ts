@@ -20,12 +20,18 @@ export class Trunk {
   readonly channel: Int32Array;
   readonly handler: Int32Array;
   readonly latency: Float64Array;
+  /**
+   * Bytes sent per link by this instance's channel ends (records as written, headers included):
+   * traffic per cut link for the profile log, one addition per message.
+   */
+  readonly txBytes: Float64Array;
   private readonly names = new Map<number, string>();
 
   constructor(linkCount: number) {
     this.channel = new Int32Array(linkCount).fill(-1);
     this.handler = new Int32Array(linkCount).fill(-1);
     this.latency = new Float64Array(linkCount);
+    this.txBytes = new Float64Array(linkCount);
   }
 
   /** Registers cut link `link` on `channel`; `handler` is the local port's receiver, or -1. */

@@ -19,6 +19,8 @@ export async function main(argv: string[]): Promise<void> {
   (await import('./commands/models.ts')).registerModels(program);
   (await import('./commands/profile.ts')).registerProfile(program);
   (await import('./commands/sweep.ts')).registerSweep(program);
+  (await import('./commands/rebalance.ts')).registerRebalance(program);
+  (await import('./commands/tune.ts')).registerTune(program);
   (await import('./commands/runner.ts')).registerRunner(program);
   try {
     await program.parseAsync(argv);

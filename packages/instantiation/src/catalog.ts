@@ -56,6 +56,7 @@ const modelSpecSchema = z.object({
   params: zodLike,
   default: z.boolean().optional(),
   roles: z.array(z.string().min(1)).optional(),
+  crashable: z.boolean().optional(),
   statistics: statisticsSchema.optional(),
   external: z.boolean().optional(),
 });

@@ -13,10 +13,12 @@ export { s, ab, ac, cr, crK, rs, byPod, byRack } from './partitions/datacenter.t
 export { balanced, defaultLoad, type BalancedOptions } from './partitions/balanced.ts';
 export { defineConfig, statistic, type Config, type ConfigInput, type Figure } from './config.ts';
 export {
-  planSchema, placementSchema, planComponentSchema, planLinkSchema, planInstanceSchema, planChannelSchema, planModuleSchema, planModelSchema,
-  type Plan, type Placement, type PlanComponent, type PlanLink, type PlanInstance, type PlanChannel, type PlanModule, type PlanModel,
+  planSchema, placementSchema, planComponentSchema, planLinkSchema, planInstanceSchema, planChannelSchema, planModuleSchema, planModelSchema, planFaultsSchema,
+  type Plan, type PlanFaults, type Placement, type PlanComponent, type PlanLink, type PlanInstance, type PlanChannel, type PlanModule, type PlanModel,
 } from './plan.ts';
+export { resolveFaults, planFaultSource } from './faults.ts';
 export { parsePlan, serializePlan, checkPlan } from './plan-io.ts';
 export { planGraph, planToDot, type PlanGraph } from './plan-graph.ts';
 export { summarizePlan, type PlanSummary } from './summary.ts';
+export { readPartitionFile, partitionFromFile, partitionFileSchema, type PartitionFile } from './partitions/partition-file.ts';
 export { describeParams, type ParamInfo } from './describe.ts';

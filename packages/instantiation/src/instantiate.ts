@@ -2,6 +2,7 @@ import type { System } from '@splitsim/system';
 import { builtinCatalog } from './builtin-catalog.ts';
 import { systemExtensions, type Catalog } from './catalog.ts';
 import { buildChannels, type SyncChoice } from './channels.ts';
+import { externalFaultProblems, resolveFaults } from './faults.ts';
 import { checkModels, checkPorts, chooseModels, type ModelRule } from './models.ts';
 import { single } from './partitions/basic.ts';
 import type { Group, PartitionFn } from './partitions/types.ts';
@@ -59,6 +60,7 @@ export function instantiate(system: System, inst: Instantiation, options: Instan
   // every model would lack its routes, which says nothing the link's own problem does not.
   const params = derived.skipped ? withDerived : checkModels(system, { ...resolved, params: withDerived }, chosen, catalog.models, problems);
   checkPorts(system, chosen, catalog.models, problems);
+  const faults = resolveFaults(system, chosen, catalog.models, options.seed, problems);
 
   const groups = partition(system, inst.partition ?? single, options.instantiation, problems);
   if (groups === null) throw new PlanError(problems);
@@ -66,13 +68,14 @@ export function instantiate(system: System, inst: Instantiation, options: Instan
   const { links, channels } = buildChannels(system, groups, instanceOf, resolved.linkKinds, derived.silent, inst.syncInterval, problems);
   const placements = place(groups, inst.placement, problems);
   checkExternalModels(system.components.map((c) => ({ path: c.path, model: chosen[c.id], instance: instanceOf[c.id]! })), groups, placements, catalog.models, problems);
+  externalFaultProblems(system, faults, instanceOf, placements, problems);
 
   if (problems.length > 0) throw new PlanError(problems);
-  const components = system.components.map((c) => ({ id: c.id, path: c.path, kind: c.kind, model: chosen[c.id]!, params: params[c.id]!, instance: instanceOf[c.id]! }));
+  const components = system.components.map((c) => ({ id: c.id, path: c.path, kind: c.kind, model: chosen[c.id]!, params: withoutUndefined(params[c.id]!), instance: instanceOf[c.id]! }));
   const instances = groups.map((g, i) => ({ id: i, name: g.name, components: [...g.components].sort((x, y) => x - y), placement: placements[i]! }));
   const models = [...new Set(chosen as string[])].map((name) => ({ name, module: catalog.models.get(name)!.module }));
   const modules = catalog.modules.map((m) => ({ ...m }));
-  return planSchema.parse({ version: 2, config: options.config, system: system.name, instantiation: options.instantiation, seed: options.seed, modules, models, components, links, instances, channels });
+  return planSchema.parse({ version: 2, config: options.config, system: system.name, instantiation: options.instantiation, seed: options.seed, modules, models, components, links, instances, channels, ...(faults ? { faults } : {}) });
 }
 
 /** The partition's groups; null (and a problem) when it throws or returns something else. */
@@ -118,4 +121,17 @@ function assign(system: System, groups: readonly Group[], problems: PlanProblem[
     problems.push({ where: someOf(lost), message: `${what}; the partition must place every component (manual: add a pattern or a rest instance)` });
   }
   return instanceOf;
+}
+
+/**
+ * A plan is data that goes through JSON to every instance: a key whose value is undefined (zod
+ * keeps `{ ecnThreshold: undefined }` for an optional field) would vanish on the way, so the
+ * plan an instance reads would differ from the one checked here. Drop such keys up front.
+ */
+function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = withoutUndefined(v);
+  return out as T;
 }

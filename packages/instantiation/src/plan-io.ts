@@ -111,5 +111,17 @@ export function checkPlan(plan: Plan): PlanProblem[] {
     if (l.channel !== null && carriedBy[l.id] !== l.channel) add(where, `names channel ${l.channel}, which does not carry it`);
     if (cut && l.noCut) add(where, 'is marked noCut but is cut');
   }
+  // Faults: what they name exists, and each schedule is sorted windows that do not overlap.
+  const sorted = (ws: ReadonlyArray<{ from: number; until?: number | undefined }>) =>
+    ws.every((w, i) => (w.until === undefined ? i === ws.length - 1 : w.until > w.from) && (i === 0 || w.from >= ws[i - 1]!.until!));
+  for (const c of plan.faults?.crashes ?? []) {
+    const comp = plan.components[c.component];
+    if (!comp) add(`faults`, `crash windows for component ${c.component}, which the plan does not have`);
+    else if (!sorted(c.windows)) add(comp.path, 'has crash windows that are not sorted, overlap or end before they start');
+  }
+  for (const f of plan.faults?.links ?? []) {
+    if (!plan.links[f.link]) add(`faults`, `fault windows for link ${f.link}, which the plan does not have`);
+    else if (!sorted(f.windows)) add(`link ${f.link}`, 'has fault windows that are not sorted, overlap or end before they start');
+  }
   return problems;
 }

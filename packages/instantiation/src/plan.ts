@@ -87,6 +87,25 @@ export const planChannelSchema = z
   })
   .strict();
 
+/**
+ * The fault schedule, resolved: per component, the windows it is down; per link, segments of
+ * faults that do not overlap (down, a loss probability, an extra delay). `until` absent: for the
+ * rest of the run. Seeded crash processes are already drawn, so every instance reads the same.
+ */
+export const planFaultsSchema = z
+  .object({
+    crashes: z.array(z.object({ component: id, windows: z.array(z.object({ from: ps, until: ps.optional() }).strict()).min(1) }).strict()),
+    links: z.array(
+      z
+        .object({
+          link: id,
+          windows: z.array(z.object({ from: ps, until: ps.optional(), down: z.boolean(), loss: z.number().min(0).max(1), delay: ps }).strict()).min(1),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
 export const planSchema = z
   .object({
     version: z.literal(2),
@@ -102,6 +121,8 @@ export const planSchema = z
     links: z.array(planLinkSchema),
     instances: z.array(planInstanceSchema),
     channels: z.array(planChannelSchema),
+    /** Absent when the system declares no faults. */
+    faults: planFaultsSchema.optional(),
   })
   .strict();
 
@@ -112,4 +133,5 @@ export type PlanComponent = z.infer<typeof planComponentSchema>;
 export type PlanLink = z.infer<typeof planLinkSchema>;
 export type PlanInstance = z.infer<typeof planInstanceSchema>;
 export type PlanChannel = z.infer<typeof planChannelSchema>;
+export type PlanFaults = z.infer<typeof planFaultsSchema>;
 export type Plan = z.infer<typeof planSchema>;

@@ -25,6 +25,12 @@ export interface ComponentSpec<P = unknown> {
    */
   readonly roles?: readonly string[];
   /**
+   * The model keeps account of crashes (it registers ctx.onCrash / ctx.onRecover, and says what
+   * it loses): only then may a plan's fault schedule crash its components. A model that does not
+   * would come back from a crash with state that no longer matches its (dropped) timers.
+   */
+  readonly crashable?: boolean;
+  /**
    * The statistics it records, by name (`wait.class*` for a family): what each is, its unit, one
    * line. They feed `splitsim models` and the docs; a test holds every built-in model to them.
    */

@@ -4,6 +4,7 @@ import type { Rng } from './rng.ts';
 import type { Statistics } from './stats/statistics.ts';
 import { formatTime } from './time.ts';
 import type { Engine, Handler } from './engine.ts';
+import type { CrashState } from './faults.ts';
 
 /** Where messages of a link cut by the partition go instead of the local queue (a channel end). */
 export interface RemoteLink {
@@ -91,6 +92,8 @@ export class Context {
   seq = 0;
   readonly orderBase: number;
   readonly ports = new Map<string, Port>();
+  /** Set (by the engine, before the model is built) when the plan crashes this component: its handlers are then guarded. */
+  crash: CrashState | null = null;
 
   constructor(
     readonly engine: Engine,
@@ -101,7 +104,8 @@ export class Context {
     readonly stats: Statistics,
     readonly log: Logger,
     private readonly declaredPorts: readonly string[],
-    private readonly index: number,
+    /** Its position on the engine (handlers are counted per owner). */
+    readonly index: number,
   ) {
     this.orderBase = id * ORDER_BASE;
   }
@@ -119,7 +123,8 @@ export class Context {
       throw new SplitSimError('E_PORT', `${this.path}: model ${this.model} has no port "${name}" (ports: ${this.declaredPorts.join(', ') || 'none'})`, { component: this.path, port: name });
     }
     if (this.ports.has(name)) throw new SplitSimError('E_PORT', `${this.path}: port "${name}" is opened twice`, { component: this.path, port: name });
-    const handler = onReceive ? this.engine.addHandler(onReceive, this.index) : -1;
+    const guarded = onReceive && this.crash ? this.crash.guardMessage(onReceive) : onReceive;
+    const handler = guarded ? this.engine.addHandler(guarded, this.index) : -1;
     const port = new Port(this, name, handler);
     this.ports.set(name, port);
     return port;
@@ -133,7 +138,31 @@ export class Context {
    * the same under every partition.
    */
   timer(handler: Handler, options?: { counted?: boolean }): number {
-    return this.engine.addHandler(handler, this.index, options?.counted ?? true);
+    const guarded = this.crash ? this.crash.guardTimer(handler) : handler;
+    return this.engine.addHandler(guarded, this.index, options?.counted ?? true);
+  }
+
+  /**
+   * True while the fault schedule has this component crashed. Its handlers see nothing then
+   * (what arrives is dropped, its timers do not fire); the hooks below are how it learns.
+   */
+  get down(): boolean {
+    return this.crash !== null && this.crash.down;
+  }
+
+  /**
+   * Called when the component crashes: drop volatile state here (what it holds in memory and
+   * has not made durable). Timers set before the crash never fire, messages that arrive while
+   * it is down are dropped; its durable state is whatever the model keeps across the hooks.
+   * Only models whose spec says `crashable: true` may be crashed by a plan.
+   */
+  onCrash(fn: () => void): void {
+    this.crash?.hook('crash', fn);
+  }
+
+  /** Called when the component recovers: restart what it runs (timers), from its durable state. */
+  onRecover(fn: () => void): void {
+    this.crash?.hook('recover', fn);
   }
 
   /**

@@ -1,8 +1,10 @@
 import type { Component, ComponentClass } from './component.ts';
 import { Context, type Logger, type Port } from './context.ts';
 import { SimulationError, SplitSimError } from './errors.ts';
+import { CrashState, faultRng, LinkFaults, type FaultSource } from './faults.ts';
 import { EventQueue, MAX_COMPONENT_ID, ORDER_BASE } from './queue.ts';
 import { Rng } from './rng.ts';
+import { runEnd, type RunEnd } from './run-end.ts';
 import { Statistics } from './stats/statistics.ts';
 import { pastMaxTime, sameTimeLimit, zeroTimeLoop } from './run-guards.ts';
 import { checkTime, formatTime, MAX_TIME } from './time.ts';
@@ -17,6 +19,8 @@ export interface EngineOptions {
   log?: (line: string) => void;
   /** Extensions the run's model modules provide (see Context.extension); none by default. */
   extensions?: (family: string, name: string) => unknown;
+  /** The plan's fault schedule: crashes of components, link faults (see faults.ts); none by default. */
+  faults?: FaultSource;
 }
 
 export interface StopCondition {
@@ -63,6 +67,11 @@ export class Engine {
   private readonly uncounted = new Set<number>();
   /** Why a component stopped the run, or null. */
   stopMessage: string | null = null;
+  /**
+   * Handler of the last event of a runBefore() call that ended at its event limit, else -1: a
+   * profiler that runs one event by itself and times it learns whose event it was (ownerOf).
+   */
+  lastHandler = -1;
   private started = false;
   private finished = false;
   /** Events executed at `now` so far, across runBefore() calls (see run-guards.ts). */
@@ -71,6 +80,8 @@ export class Engine {
   /** eventsBy as it was at half the same-time limit, for naming a looping component. */
   private loopMark: Float64Array | null = null;
   private readonly logSink: (line: string) => void;
+  /** Fault streams by component id, for components with faulty links. */
+  private readonly faultRngs = new Map<number, Rng>();
 
   constructor(private readonly options: EngineOptions) {
     this.logSink = options.log ?? (() => {});
@@ -94,6 +105,8 @@ export class Engine {
       warn: (m) => sink(`${formatTime(this.now)} ${path}: warning: ${m}`),
     };
     const ctx = new Context(this, id, path, cls.spec.model, new Rng(this.options.seed, id), new Statistics(this, path), log, cls.spec.ports, index);
+    const crashes = this.options.faults?.crashes(id);
+    if (crashes !== undefined && crashes.length > 0) ctx.crash = new CrashState(ctx, crashes);
     this.contexts.push(ctx);
     const comp = new cls(ctx, params);
     this.components.push(comp);
@@ -112,9 +125,25 @@ export class Engine {
       p.latency = latency;
       p.link = link;
       p.linked = true;
+      this.attachFaults(p);
     }
   }
 
+  /** Gives a port whose link (`port.link`) has fault windows in the plan what it needs to apply them at send time. */
+  attachFaults(port: Port): void {
+    const windows = port.link >= 0 ? this.options.faults?.link(port.link) : undefined;
+    if (windows === undefined || windows.length === 0) return;
+    const id = port.ctx.id;
+    let rng = this.faultRngs.get(id);
+    if (rng === undefined) this.faultRngs.set(id, (rng = faultRng(this.options.seed, id)));
+    LinkFaults.attach(port, windows, rng);
+  }
+
+  /**
+   * Registers a handler. Before the run, or at least before the events it counts: runBefore()
+   * holds the per-handler event counts in a local, so a handler added while it runs that makes
+   * the table grow would have its events (and those of every handler) counted in a stale copy.
+   */
   addHandler(h: Handler, ownerIndex: number, counted = true): number {
     if (!counted) this.uncounted.add(this.handlers.length);
     this.handlers.push(h);
@@ -193,6 +222,7 @@ export class Engine {
         eventsBy[target]!++;
         handlers[target]!(q.num, q.ref);
       }
+      this.lastHandler = target;
     } catch (err) {
       this.sameTime = same;
       this.executed += n;
@@ -237,16 +267,20 @@ export class Engine {
     const before = this.executed;
     this.runBefore(until === Infinity ? Infinity : until + 1, maxEvents);
     const events = this.executed - before;
-    let reason: StopReason;
-    if (this.stopMessage !== null) reason = 'stopped';
-    else if (events >= maxEvents) reason = 'maxEvents';
-    else if (this.queue.size === 0) reason = 'empty';
-    else reason = 'until';
-    if (reason === 'until') this.now = until;
+    const end = this.end({ until, maxEvents: events >= maxEvents });
+    return { ...end, events };
+  }
+
+  /**
+   * Ends a run of this engine alone (one engine, or the in-process instance): decides the reason
+   * and time by the common rule (runEnd), sets the clock to that time and calls finish().
+   */
+  end(o: { until: number; maxEvents: boolean }): RunEnd {
+    const stop = this.stopMessage === null ? null : { time: this.now, message: this.stopMessage };
+    const end = runEnd({ stop, maxEvents: o.maxEvents && stop === null, pending: this.queue.size, until: o.until, last: this.now });
+    this.now = end.now;
     this.finish();
-    const result: RunResult = { reason, events, now: this.now };
-    if (this.stopMessage !== null) result.message = this.stopMessage;
-    return result;
+    return end;
   }
 
   /** Calls finish() on every component once, in id order. */
@@ -261,6 +295,28 @@ export class Engine {
         throw new SimulationError(this.contexts[i]!.path, this.now, this.executed, err, formatTime(this.now));
       }
     }
+  }
+
+  /** Index (in `contexts`) of the component that owns handler `h`. */
+  ownerOf(h: number): number {
+    return this.owners[h]!;
+  }
+
+  /** Events executed by handler `h` so far: for a port's receiver, the messages its link delivered. */
+  handlerEvents(h: number): number {
+    return this.eventsBy[h]!;
+  }
+
+  /**
+   * Events executed so far per component, by index in `contexts`: `counted` as metrics() counts
+   * them (the same under every partition), `uncounted` the rest (events that exist only because a
+   * link is cut, see Context.timer). Profiled runs log both as the components' cost.
+   */
+  eventsByComponent(): { counted: Float64Array; uncounted: Float64Array } {
+    const counted = new Float64Array(this.contexts.length);
+    const uncounted = new Float64Array(this.contexts.length);
+    for (let h = 0; h < this.handlers.length; h++) (this.uncounted.has(h) ? uncounted : counted)[this.owners[h]!]! += this.eventsBy[h]!;
+    return { counted, uncounted };
   }
 
   /** Per-component statistics, in id order; the same bytes under every partition. */

@@ -1,5 +1,5 @@
 import { Engine, SplitSimError, type Port } from '@splitsim/kernel';
-import type { Catalog, Plan } from '@splitsim/instantiation';
+import { planFaultSource, type Catalog, type Plan } from '@splitsim/instantiation';
 
 /** One end of a cut link on this instance: where outbound messages leave, where inbound ones land. */
 export interface CutLinkEnd {
@@ -27,7 +27,8 @@ export interface BuiltInstance {
  */
 export function buildInstance(plan: Plan, instanceId: number, catalog: Catalog, log?: (line: string) => void): BuiltInstance {
   const extensions = (family: string, name: string) => (family === 'app' ? catalog.apps.get(name)?.spec : undefined);
-  const engine = new Engine(log ? { seed: plan.seed, log, extensions } : { seed: plan.seed, extensions });
+  const faults = planFaultSource(plan.faults);
+  const engine = new Engine({ seed: plan.seed, extensions, ...(log ? { log } : {}), ...(faults ? { faults } : {}) });
   const instance = plan.instances[instanceId];
   if (!instance) throw new SplitSimError('E_CONFIG', `plan has no instance ${instanceId}`);
   const local = new Map<number, ReturnType<Engine['add']>>();
@@ -56,6 +57,7 @@ export function buildInstance(plan: Plan, instanceId: number, catalog: Catalog, 
       const port = portOf(end.component, end.port);
       port.latency = l.latency;
       port.link = l.id;
+      engine.attachFaults(port);
       const silent = l.silent === 'both' || l.silent === (aLocal ? 'a' : 'b');
       const peerSilent = l.silent === 'both' || l.silent === (aLocal ? 'b' : 'a');
       cut.set(l.id, { link: l.id, channel: l.channel!, port, handler: peerSilent ? -1 : port.handler, silent });

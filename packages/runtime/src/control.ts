@@ -1,5 +1,5 @@
 import { BELL_WORDS, Doorbell } from '@splitsim/channels';
-import type { ComponentMetrics, StopReason } from '@splitsim/kernel';
+import { SimulationError, SplitSimError, type ComponentMetrics, type StopReason } from '@splitsim/kernel';
 import type { Plan } from '@splitsim/instantiation';
 
 /**
@@ -31,6 +31,18 @@ export interface Failure {
   event?: number;
 }
 
+/** What an instance reports when its build or run throws: the component, time and event when a component failed. */
+export function failureOf(instance: string, err: unknown): Failure {
+  const f: Failure = { instance, message: err instanceof Error ? err.message : String(err) };
+  if (err instanceof SplitSimError) f.code = err.code;
+  if (err instanceof SimulationError) {
+    f.component = err.component;
+    f.time = err.time;
+    f.event = err.event;
+  }
+  return f;
+}
+
 export type Report =
   /** Remote instances: `listening` gives the port of each WebSocket channel this instance listens on. */
   | { type: 'ready'; listening?: Array<[number, number]> }
@@ -39,7 +51,7 @@ export type Report =
   /** Blocked for a while: waiting for promises with its next event at `next` (Infinity: empty queue). */
   | { type: 'blocked'; now: number; next: number; counts: Counts }
   /** Will execute nothing more below the end time (or the stop point). */
-  | { type: 'done'; now: number; queue: number; counts: Counts }
+  | { type: 'done'; now: number; queue: number; counts: Counts; maxEvents?: boolean }
   /** A component called ctx.stop(): the engine stopped after the event (time, order). */
   | { type: 'stopped'; time: number; order: number; message: string; counts: Counts }
   /** Had already executed events past the announced stop point. */
@@ -65,6 +77,8 @@ export interface InstanceSpec {
   instance: number;
   /** End time, ps, or null for none. */
   until: number | null;
+  /** Event limit, only for an instance that is the whole run (the in-process one); null for none. */
+  maxEvents?: number | null;
   /** Run directory (for profile logs), or null. */
   runDir: string | null;
   /** Profile interval in ns of wall time, or 0 for no profile. */

@@ -1,10 +1,14 @@
-/** @splitsim/runtime: runs plans (sequentially or as parallel instances) and writes run directories. */
+/** @splitsim/runtime: runs plans (in one engine, in-process, or as parallel instances) and writes run directories. */
 export { buildInstance, type BuiltInstance, type CutLinkEnd } from './build-instance.ts';
-export { runSequential, type SequentialResult, type SequentialOptions } from './run-sequential.ts';
-export { runParallel, type ParallelOptions, type ParallelResult, type RunStatus } from './run-parallel.ts';
+export { runSequential, completed, type Completed, type SequentialOptions } from './run-sequential.ts';
+export { runPlan, runPlan as runParallel, type RunOptions, type RunOptions as ParallelOptions } from './run-plan.ts';
+export { type RunOutcome, type RunOutcome as ParallelResult, type RunStatus, type Progress, type ProgressListener } from './outcome.ts';
+export { Stopper, type StopRequest } from './stopper.ts';
+export { type InstanceKind } from './instance-handle.ts';
 export { Termination, type Verdict } from './termination.ts';
 export { type Failure } from './control.ts';
-export { writeRunDirectory, defaultRunDirectory, type RunRecord } from './run-directory.ts';
+export { RunDirectory, writeRunDirectory, defaultRunDirectory, metricsJson, type RunRecord } from './run-directory.ts';
+export { writeAtomic, fsProblem } from './atomic-write.ts';
 export { runReplication, runBatch, aggregate, estimate, flatten, replicationSeeds, type ReplicationTask, type ReplicationResult, type Aggregate, type Estimate, type BatchOptions, type BatchProgress } from './replications.ts';
 export { parseShard, mergeShards, shardFile, inShard, type Shard, type ShardFile, type SweepIdentity } from './sweep-shards.ts';
 export { parseGrid, expandGrid, runSweep, sweepCsv, type GridAxis, type SweepOptions, type SweepPoint } from './sweep.ts';

@@ -9,17 +9,20 @@ export interface HandleEvents {
   exit(how: string): void;
 }
 
+/** Where an instance runs: in the orchestrator's own thread (a plan of one instance), a worker thread, a child process, an external program, a remote runner. */
+export type InstanceKind = 'inline' | 'thread' | 'process' | 'external' | 'remote';
+
 /**
- * The orchestrator's side of one instance: a worker thread, a child process, an external
- * program (external-instance.ts) or an instance on a runner (remote-instance.ts) behind one small interface (commands down, reports up, exit,
- * kill), so the orchestrator never asks which.
+ * The orchestrator's side of one instance: in-process, a worker thread, a child process, an
+ * external program (external-instance.ts) or an instance on a runner (remote-instance.ts) behind
+ * one small interface (commands down, reports up, exit, kill), so the orchestrator never asks which.
  */
 export interface InstanceHandle {
-  readonly kind: 'thread' | 'process' | 'external' | 'remote';
-  /** The process the instance runs in (for a thread, the orchestrator's own). */
+  readonly kind: InstanceKind;
+  /** The process the instance runs in (for a thread or in-process, the orchestrator's own; for a remote one, the runner's). */
   readonly pid: number;
   command(c: Command): void;
-  /** Ends it now: terminate the thread, SIGKILL the process. */
+  /** Ends it now: stop the in-process one without a report, terminate the thread, SIGKILL the process. */
   kill(): void;
 }
 
@@ -42,6 +45,9 @@ export function startProcess(entry: InstanceEntry, spec: InstanceSpec, on: Handl
     execArgv: entry.process.execArgv,
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Its own process group: a terminal's Ctrl-C (or a hang-up) reaches the orchestrator alone,
+    // which decides what it means; an instance ends when told to, or when it loses its parent.
+    detached: true,
   });
   child.on('message', (r: Report) => on.report(r));
   child.on('error', (err) => on.report({ type: 'failed', failure: { instance: spec.plan.instances[spec.instance]!.name, message: `child process failed: ${err.message}` } }));

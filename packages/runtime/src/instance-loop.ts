@@ -1,6 +1,7 @@
 import { spanNs, type Synchronizer } from '@splitsim/channels';
 import type { Engine } from '@splitsim/kernel';
 import type { ControlBlock, Report } from './control.ts';
+import type { ProfileCosts } from './profile-costs.ts';
 import type { ProfileLog } from './profile-log.ts';
 
 /**
@@ -35,6 +36,8 @@ export interface LoopOptions {
   report: (r: Report) => void;
   profile: ProfileLog | null;
   profileMs: number;
+  /** In profiled runs: times the first event of every step by itself, per model. */
+  costs: ProfileCosts | null;
 }
 
 export type LoopEnd = 'completed' | 'interrupted' | 'failed';
@@ -122,7 +125,9 @@ export class InstanceLoop {
         let to = sync.nextDue();
         if (to > limit) to = limit;
         if (to <= next) to = next + 1;
-        if (engine.runBefore(to, SLICE) > 0) this.blocksSinceEvent = 0;
+        const costs = this.o.costs;
+        const timed = costs !== null ? costs.timeOne(to) : 0;
+        if (timed + (engine.stopped ? 0 : engine.runBefore(to, SLICE - timed)) > 0) this.blocksSinceEvent = 0;
         if (engine.stopped) this.ownStop();
         sync.flush();
         if ((++this.iterations & 15) === 0 && this.periodic() && this.o.asyncWait) return YIELD;

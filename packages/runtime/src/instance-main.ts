@@ -5,14 +5,17 @@
  * reports metrics or its failure. Nothing here depends on which of the two it runs in, beyond
  * how reports go up and commands come down.
  */
+import { availableParallelism } from 'node:os';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Synchronizer, wallNs } from '@splitsim/channels';
-import { SimulationError, SplitSimError } from '@splitsim/kernel';
 import { buildInstance } from './build-instance.ts';
 import { planCatalog } from './modules.ts';
 import { pinSplitsim } from './pin-splitsim.ts';
-import { ControlBlock, createControl, type Command, type Failure, type InstanceSpec, type Report } from './control.ts';
+import { ControlBlock, createControl, failureOf, type Command, type InstanceSpec, type Report } from './control.ts';
 import { InstanceLoop, type LoopEnd } from './instance-loop.ts';
+import { ProfileCosts } from './profile-costs.ts';
 import { ProfileLog } from './profile-log.ts';
 import { InstanceChannels } from './wire-channels.ts';
 
@@ -38,17 +41,6 @@ async function awaitCommand(control: ControlBlock, ready: (s: ReturnType<Control
     if (control.changed()) control.bell.cancel();
     else await control.bell.parkAsync(seq, 100);
   }
-}
-
-function failureOf(instance: string, err: unknown): Failure {
-  const f: Failure = { instance, message: err instanceof Error ? err.message : String(err) };
-  if (err instanceof SplitSimError) f.code = err.code;
-  if (err instanceof SimulationError) {
-    f.component = err.component;
-    f.time = err.time;
-    f.event = err.event;
-  }
-  return f;
 }
 
 async function main(spec: InstanceSpec, control: ControlBlock): Promise<void> {
@@ -85,7 +77,8 @@ async function main(spec: InstanceSpec, control: ControlBlock): Promise<void> {
     const sync = new Synchronizer(channels.ends);
     sync.setTiming(spec.profileNs > 0);
     const profileMs = spec.profileNs / 1e6;
-    if (spec.runDir !== null && spec.profileNs > 0) profile = new ProfileLog(spec.runDir, name, engine, channels.ends, wallNs());
+    const costs = spec.runDir !== null && spec.profileNs > 0 ? new ProfileCosts(engine, channels.trunk) : null;
+    if (costs !== null) profile = new ProfileLog(spec.runDir!, name, engine, channels.ends, wallNs(), { cores: availableParallelism(), placement: inThread ? 'thread' : 'process' }, costs);
     loop = new InstanceLoop(engine, sync, control, {
       name,
       until: spec.until ?? Infinity,
@@ -94,6 +87,7 @@ async function main(spec: InstanceSpec, control: ControlBlock): Promise<void> {
       report,
       profile,
       profileMs,
+      costs,
     });
     let end: LoopEnd;
     try {
@@ -134,14 +128,20 @@ if (inThread) {
   await main(spec, control);
   parentPort!.off('message', onMessage);
 } else {
-  // A terminal's Ctrl-C reaches the whole process group; the orchestrator decides what it means.
+  // The orchestrator decides what an interrupt means (the process has its own group; this is for a stray SIGINT).
   process.on('SIGINT', () => {});
   const control = new ControlBlock(createControl());
   let finished = false;
-  process.on('disconnect', () => {
-    if (!finished) process.exit(1);
-  });
-  const spec = await new Promise<InstanceSpec>((resolve) => {
+  let spec: InstanceSpec | null = null;
+  // A lost parent (killed outright) ends the instance: no orphan, and no socket left by its listeners.
+  const orphaned = () => {
+    if (finished) return;
+    for (const c of spec?.channels ?? []) if (c.transport === 'socket' && c.listen) rmSync(dirname(c.path), { recursive: true, force: true });
+    process.exit(1);
+  };
+  process.on('disconnect', orphaned);
+  if (!process.connected) orphaned();
+  spec = await new Promise<InstanceSpec>((resolve) => {
     process.on('message', (m: { spec?: InstanceSpec; command?: Command }) => {
       if (m.spec) resolve(m.spec);
       else if (m.command) {

@@ -13,11 +13,19 @@ import type { LoadedConfig } from './config-file.ts';
  * error of ours. Our own errors raised inside (a topology builder's bad option, parseTime) keep
  * their code.
  */
-export function planConfig(loaded: LoadedConfig, path: string, instantiation: string | undefined, seed: number): { plan: Plan; system: System; instantiation: string } {
+export function planConfig(
+  loaded: LoadedConfig,
+  path: string,
+  instantiation: string | undefined,
+  seed: number,
+  /** Changes the built instantiation before it is resolved (`--partition-file` puts its partition in). */
+  adjust?: (inst: Instantiation) => Instantiation,
+): { plan: Plan; system: System; instantiation: string } {
   const { config, catalog } = loaded;
   const name = instantiation ?? config.defaultInstantiation;
   const system = buildSystem(loaded, path);
-  const inst = buildInstantiation(loaded, path, name, system);
+  const built = buildInstantiation(loaded, path, name, system);
+  const inst = adjust ? adjust(built) : built;
   try {
     return { plan: instantiate(system, inst, { config: config.name, instantiation: name, seed, catalog }), system, instantiation: name };
   } catch (err) {

@@ -3,7 +3,7 @@ import { parseTime, SplitSimError, studentTQuantile, type ComponentMetrics, type
 import type { Figure } from '@splitsim/instantiation';
 import { planConfig, summarize } from './plan-config.ts';
 import { loadConfig } from './config-file.ts';
-import { runSequential } from './run-sequential.ts';
+import { completed, runSequential } from './run-sequential.ts';
 
 /**
  * Independent replications of one config on a pool of worker threads (piscina): each run gets
@@ -43,7 +43,7 @@ export async function runReplication(task: ReplicationTask): Promise<Replication
   const options: Parameters<typeof runSequential>[1] = { catalog };
   if (untilText !== undefined) options.until = parseTime(untilText, '--until');
   if (task.maxEvents !== undefined) options.maxEvents = task.maxEvents;
-  const { result, metrics, wallSeconds } = runSequential(plan, options);
+  const { result, metrics, wallSeconds } = completed(runSequential(plan, options));
   const figures = summarize(loaded, task.file, metrics);
   const out: ReplicationResult = { seed: task.seed, figures, values: flatten(metrics), events: result.events, simulatedTime: result.now, wallSeconds };
   if (task.keepMetrics) out.metrics = metrics;

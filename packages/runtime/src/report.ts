@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComponentMetrics } from '@splitsim/kernel';
+import { writeAtomic } from './atomic-write.ts';
 
 /**
  * report.html: a self-contained page (inline SVG, no script, no network) with a run's headline
@@ -68,8 +69,8 @@ export function csvField(x: string): string {
 export function writeReport(dir: string, input: ReportInput): void {
   mkdirSync(dir, { recursive: true });
   const series = input.metrics ? collectSeries(input.metrics) : [];
-  if (series.length > 0) writeFileSync(join(dir, 'series.csv'), seriesCsv(series));
-  writeFileSync(join(dir, 'report.html'), reportHtml(input, series));
+  if (series.length > 0) writeAtomic(join(dir, 'series.csv'), seriesCsv(series));
+  writeAtomic(join(dir, 'report.html'), reportHtml(input, series));
 }
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];

@@ -1,13 +1,9 @@
-import type { ComponentMetrics, RunResult, StopReason } from '@splitsim/kernel';
+import { SimulationError, SplitSimError } from '@splitsim/kernel';
 import { builtinCatalog, type Catalog, type Plan } from '@splitsim/instantiation';
-import { SplitSimError } from '@splitsim/kernel';
 import { buildInstance } from './build-instance.ts';
-
-export interface SequentialResult {
-  result: RunResult;
-  metrics: ComponentMetrics[];
-  wallSeconds: number;
-}
+import { failureOf } from './control.ts';
+import { InlineLoop } from './inline-loop.ts';
+import type { ProgressListener, RunOutcome } from './outcome.ts';
 
 export interface SequentialOptions {
   /** The plan's models (planCatalog); default: the built-in module, for plans that use nothing else. */
@@ -15,53 +11,62 @@ export interface SequentialOptions {
   until?: number;
   maxEvents?: number;
   log?: (line: string) => void;
-  /** Called about once a second of wall time with the simulated time and events so far. */
-  progress?: (now: number, events: number, wallSeconds: number) => void;
+  /** Called about once a second of wall time. */
+  progress?: ProgressListener;
 }
 
-/** Events per slice between progress checks: small enough to report each second, large enough to cost nothing. */
-const SLICE = 1 << 20;
-
-/** Runs a whole plan in one engine, ignoring its partition: the reference every partition must match. */
-export function runSequential(plan: Plan, options: SequentialOptions = {}): SequentialResult {
+/**
+ * Runs a whole plan in one engine, ignoring its partition, synchronously: the reference every
+ * partition must match, for tests, benchmarks and scripts. It drives the engine with the same
+ * loop as the in-process instance of runPlan and ends the run by the same rule, and returns the
+ * same outcome: a component's exception is a `failed` status, not a throw. (It cannot be
+ * interrupted: nothing else runs until it returns. `splitsim run` uses runPlan.)
+ */
+export function runSequential(plan: Plan, options: SequentialOptions = {}): RunOutcome {
   const whole: Plan = {
     ...plan,
     instances: [{ id: 0, name: 'all', components: plan.components.map((c) => c.id), placement: { kind: 'thread' } }],
     links: plan.links.map((l) => ({ ...l, channel: null })),
     channels: [],
   };
-  const catalog = options.catalog ?? builtinOnly(plan);
-  const { engine } = buildInstance(whole, 0, catalog, options.log);
+  const log: string[] = [];
+  const sink = (line: string) => {
+    log.push(line);
+    options.log?.(line);
+  };
+  const { engine } = buildInstance(whole, 0, options.catalog ?? builtinOnly(plan), sink);
   const until = options.until ?? Infinity;
-  const limit = until === Infinity ? Infinity : until + 1;
-  const maxEvents = options.maxEvents ?? Infinity;
+  const loop = new InlineLoop(engine, until, options.maxEvents ?? Infinity);
   const t0 = performance.now();
-  let lastReport = t0;
-  engine.start();
-  for (;;) {
-    const left = maxEvents - engine.executed;
-    const n = engine.runBefore(limit, Math.min(SLICE, left));
-    if (n < Math.min(SLICE, left) || engine.executed >= maxEvents || engine.stopped) break;
-    const t = performance.now();
-    if (options.progress && t - lastReport > 1000) {
-      lastReport = t;
-      options.progress(engine.now, engine.executed, (t - t0) / 1000);
-    }
+  const wall = () => (performance.now() - t0) / 1000;
+  try {
+    engine.start();
+    while (!loop.run(options.progress ? 1000 : Infinity)) options.progress?.({ now: engine.now, events: engine.executed, wallSeconds: wall() });
+    const end = engine.end({ until, maxEvents: loop.maxEventsReached });
+    const result: RunOutcome['result'] = { reason: end.reason, now: end.now, events: engine.executed };
+    if (end.message !== undefined) result.message = end.message;
+    const wallSeconds = wall();
+    return { status: 'completed', result, metrics: engine.metrics(), wallSeconds, runSeconds: wallSeconds, log };
+  } catch (err) {
+    if (!(err instanceof SimulationError)) throw err;
+    const failure = failureOf('all', err);
+    sink(`failed: ${err.message}`);
+    const wallSeconds = wall();
+    return { status: 'failed', result: { reason: 'failed', now: err.time, events: err.event, message: err.message }, metrics: null, wallSeconds, runSeconds: wallSeconds, log, failure };
   }
-  let reason: StopReason;
-  if (engine.stopped) reason = 'stopped';
-  else if (engine.executed >= maxEvents) reason = 'maxEvents';
-  else if (engine.queue.size === 0) reason = 'empty';
-  else {
-    reason = 'until';
-    engine.now = until;
-  }
-  engine.finish();
-  const wallSeconds = (performance.now() - t0) / 1000;
-  const result: RunResult = { reason, events: engine.executed, now: engine.now };
-  const message = engine.stopMessage;
-  if (message !== null) result.message = message;
-  return { result, metrics: engine.metrics(), wallSeconds };
+}
+
+/** An outcome that has its statistics. */
+export type Completed = RunOutcome & { metrics: NonNullable<RunOutcome['metrics']> };
+
+/**
+ * The outcome itself if it has statistics (completed, or interrupted after every instance
+ * reported); otherwise throws what ended it: for callers that cannot go on without statistics.
+ */
+export function completed(outcome: RunOutcome): Completed {
+  if (outcome.metrics !== null) return outcome as Completed;
+  const f = outcome.failure;
+  throw new SplitSimError(f?.code === 'E_COMPONENT' ? 'E_COMPONENT' : 'E_INSTANCE', f?.message ?? `the run was ${outcome.status} before every instance reported`, f ? { ...f } : {});
 }
 
 function builtinOnly(plan: Plan): Catalog {

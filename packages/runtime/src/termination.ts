@@ -1,4 +1,4 @@
-import type { StopReason } from '@splitsim/kernel';
+import { runEnd, type StopReason } from '@splitsim/kernel';
 import type { Plan } from '@splitsim/instantiation';
 import type { Counts } from './control.ts';
 
@@ -49,6 +49,7 @@ export class Termination {
   /** Instances that had executed events past the stop point before they heard of it. */
   readonly overran = new Set<number>();
   private granted = -Infinity;
+  private maxEvents = false;
 
   constructor(
     private readonly plan: Plan,
@@ -61,8 +62,10 @@ export class Termination {
     this.set(i, 'blocked', now, next, 0, counts);
   }
 
-  done(i: number, now: number, queue: number, counts: Counts): void {
+  /** `maxEvents`: it stopped at the event limit (only an instance that is the whole run has one). */
+  done(i: number, now: number, queue: number, counts: Counts, maxEvents = false): void {
     this.set(i, 'done', now, Infinity, queue, counts);
+    if (maxEvents) this.maxEvents = true;
   }
 
   /** Returns true if this stop point is now the earliest (to be announced to every instance). */
@@ -109,10 +112,10 @@ export class Termination {
       st.forEach((s, i) => s.kind === 'blocked' && to.push(i));
       return { grant: lower, to };
     }
-    if (this.stop !== null) return { verdict: { reason: 'stopped', now: this.stop.time, message: this.stop.message } };
     for (const s of st) if (s.kind === 'done') pending += s.queue;
-    if (pending > 0 && this.until !== Infinity) return { verdict: { reason: 'until', now: this.until } };
-    return { verdict: { reason: 'empty', now: st.reduce((m, s) => Math.max(m, s.now), 0) } };
+    const stop = this.stop === null ? null : { time: this.stop.time, message: this.stop.message };
+    const last = st.reduce((m, s) => Math.max(m, s.now), 0);
+    return { verdict: runEnd({ stop, maxEvents: this.maxEvents, pending, until: this.until, last }) };
   }
 
   private set(i: number, kind: InstanceState['kind'], now: number, next: number, queue: number, counts: Counts): void {

@@ -24,7 +24,8 @@ export interface ChannelHooks {
  */
 export class InstanceChannels {
   readonly ends: ChannelEnd[] = [];
-  private readonly trunk: Trunk;
+  /** The cut links of this instance (their channel, handler, latency and bytes sent). */
+  readonly trunk: Trunk;
   private readonly servers = new Map<number, { server: Server; accepted: Promise<Socket> }>();
   private readonly wsServers = new Map<number, WsListener>();
 

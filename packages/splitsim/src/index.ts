@@ -20,6 +20,7 @@ export {
   defineKind, type KindSpec, type LinkKind, builtinKinds, host, nic, switchKind, switchPort, source, server, loadBalancer, client, sink, phold,
   hostParams as hostKindParams, nicParams, switchParams, type HostParams, type HostInput, type NicParams, type NicInput, type SwitchParams, type SwitchInput,
   type AppDecl, type AppPeer, type AppEndpoint, type AppData,
+  FaultSchedule, type FaultDecl, type FaultTarget,
   defineStep, type StepSpec, type StepInput, type StepResult, type StepComponent, type StepLink, type Silence,
   frequency, size, capacity, parseFrequency, parseSize, formatFrequency, formatSize, formatCapacity, type Capacity,
   datacenter, hostPath, fatTree, leafSpine, type DatacenterOptions, type Datacenter, type HostSlot, type FatTreeOptions, type FatTree, type FatTreeSlot, type LeafSpineOptions, type LeafSpine, type LeafSpineSlot, type HostChoices,
@@ -32,7 +33,7 @@ export {
   instantiate, type Instantiation, type InstantiateOptions, type ModelRule, PlanError, type PlanProblem,
   single, linear, roundRobin, manual, s, ab, ac, cr, crK, rs, byPod, byRack, balanced, type ManualOptions, type BalancedOptions, type Group, type PartitionFn, type PartitionContext,
   thread, childProcess, remote, external, type ExternalOptions, type PlacementChoice, type InstanceInfo, type SyncChoice, type ChannelInfo,
-  type Plan, parsePlan, serializePlan, type Catalog, type ModuleRef,
+  type Plan, type PlanFaults, parsePlan, serializePlan, type Catalog, type ModuleRef,
 } from '@splitsim/instantiation';
 
 // The built-in models and what a model writer reuses of them (models).
@@ -51,4 +52,4 @@ export {
 } from '@splitsim/models';
 
 // Running plans from a script (runtime).
-export { loadConfig, planCatalog, runSequential, runParallel, type LoadedConfig } from '@splitsim/runtime';
+export { loadConfig, planCatalog, runPlan, runSequential, runParallel, completed, Stopper, type RunOutcome, type RunOptions, type Progress, type LoadedConfig } from '@splitsim/runtime';

@@ -1,5 +1,6 @@
 /** @splitsim/system: the system-configuration API (the "what"). */
 export { System, ComponentHandle, type ComponentDecl, type LinkDecl, type LinkOptions, type PortRef, type SystemOptions } from './system.ts';
+export { FaultSchedule, type FaultDecl, type FaultTarget } from './faults.ts';
 export { appList, type AppDecl, type AppPeer, type AppEndpoint, type AppData } from './kinds/apps.ts';
 export type { ResolvedSystem, SystemExtensions } from './resolve.ts';
 export { type Problem, paramProblems, fieldPath, closest } from './problems.ts';

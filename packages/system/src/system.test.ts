@@ -53,7 +53,7 @@ test('parameter mistakes are collected with the path, the field and a hint', () 
   s.add('host', 'c', { apps: [{ type: 'tcp-blk', dst: 'a' }] });
   const m = messages(s);
   assert.equal(m.length, 5);
-  assert.match(m[0]!, /^a: unknown parameter "coress" \(did you mean "cores"\?\); parameters of kind host: cores, clock, memory, ip, apps, tcp$/);
+  assert.match(m[0]!, /^a: unknown parameter "coress" \(did you mean "cores"\?\); parameters of kind host: cores, clock, memory, ip, apps, tcp, framing$/);
   assert.match(m[1]!, /^b: clock: cannot read "3 GHZ" as a frequency; write a number and a unit, e\.g\. "3GHz"/);
   assert.match(m[2]!, /^sw: ecnThreshold: is in bytes but buffer is in packets/);
   assert.equal(m[3], 'sw2: ports: is required (number)');

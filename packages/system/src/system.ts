@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_COMPONENT_ID, SplitSimError, units } from '@splitsim/kernel';
 import { builtinKinds } from './kinds/index.ts';
 import type { KindSpec, LinkKind } from './kinds/kind.ts';
+import { FaultSchedule } from './faults.ts';
 import { paramProblems, type Problem } from './problems.ts';
 import { resolveSystem, type ResolvedSystem, type SystemExtensions } from './resolve.ts';
 
@@ -118,6 +119,8 @@ export class System {
   private readonly declared: Problem[] = [];
   /** Links whose options could not be read: later checks skip them. */
   private readonly unreadable = new Set<number>();
+  /** What fails, and when: crashes, links down, partitions, lossy or slow links (faults.ts). */
+  readonly faults: FaultSchedule = new FaultSchedule(this, (p) => this.declared.push(p));
   private readonly linkOptionCache = new Map<string, ReturnType<typeof linkOptions.safeParse>>();
 
   constructor(

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { formatTime, SplitSimError } from '@splitsim/kernel';
-import { planToDot, summarizePlan, type Plan } from '@splitsim/instantiation';
+import { planToDot, summarizePlan, type Config, type Instantiation, type Plan } from '@splitsim/instantiation';
 import { buildInstantiation, buildSystem, planConfig } from '@splitsim/runtime';
 import type { System } from '@splitsim/system';
+import { applyPartitionFile } from '../apply-partition.ts';
 import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { options } from '../options.ts';
 
@@ -13,6 +14,7 @@ export interface PlanFlags {
   json?: boolean;
   dot?: boolean;
   list?: boolean;
+  partitionFile?: string;
 }
 
 export function registerPlan(program: Command): void {
@@ -20,7 +22,7 @@ export function registerPlan(program: Command): void {
     .command('plan')
     .description('resolve and check an instantiation without running it: instances, channels, totals')
     .argument('<config>', 'config file, e.g. configs/datacenter.ts');
-  for (const o of options('inst', 'seed', 'set', 'json', 'dot', 'list')) cmd.addOption(o);
+  for (const o of options('inst', 'seed', 'set', 'partitionFile', 'json', 'dot', 'list')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     '\nExamples:\n  splitsim plan configs/datacenter.ts --list\n  splitsim plan configs/datacenter.ts --inst cr3\n  splitsim plan configs/datacenter.ts --inst rs --set blocks=2 --json > plan.json\n  splitsim plan configs/datacenter.ts --inst ab --dot | dot -Tsvg > ab.svg',
@@ -36,7 +38,8 @@ export async function planCommand(file: string, flags: PlanFlags): Promise<void>
     process.stdout.write(listInstantiations(loaded, file, buildSystem(loaded, file)));
     return;
   }
-  const { plan } = planConfig(loaded, file, flags.inst, flags.seed ?? config.run?.seed ?? 1);
+  const adjust = flags.partitionFile ? (inst: Instantiation) => applyPartitionFile(inst, flags.partitionFile!, config.name) : undefined;
+  const { plan } = planConfig(loaded, file, flags.inst, flags.seed ?? config.run?.seed ?? 1, adjust);
   if (flags.json) process.stdout.write(`${JSON.stringify(plan)}\n`);
   else if (flags.dot) process.stdout.write(planToDot(plan));
   else process.stdout.write(describePlan(plan));

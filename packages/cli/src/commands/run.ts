@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
-import { formatTime, MS, parseTime, SimulationError, SplitSimError, toSeconds } from '@splitsim/kernel';
-import { describeParams, type Figure, type Plan } from '@splitsim/instantiation';
-import { defaultRunDirectory, parseRunners, placeOnRunners, planConfig, runParallel, runSequential, summarize, writeReport, writeRunDirectory, type RunnerAddress, type RunRecord } from '@splitsim/runtime';
+import { formatTime, MS, parseTime, SplitSimError, toSeconds } from '@splitsim/kernel';
+import { describeParams, type Figure, type Instantiation, type Plan } from '@splitsim/instantiation';
+import { defaultRunDirectory, fsProblem, parseRunners, placeOnRunners, planConfig, RunDirectory, runPlan, Stopper, summarize, writeReport, type Failure, type RunnerAddress, type RunOutcome, type RunRecord } from '@splitsim/runtime';
 import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
+import { applyPartitionFile } from '../apply-partition.ts';
 import { options } from '../options.ts';
+import { RunSignals, SIGNAL_EXIT, type RunSignal } from '../signals.ts';
 
 export interface RunFlags {
   inst?: string;
@@ -12,6 +14,7 @@ export interface RunFlags {
   seed?: number;
   set?: string[];
   out?: string;
+  force?: boolean;
   json?: boolean;
   quiet?: boolean;
   placement?: 'thread' | 'process';
@@ -19,27 +22,30 @@ export interface RunFlags {
   params?: boolean;
   replications?: number;
   workers?: number;
+  partitionFile?: string;
   runners?: string;
   tokenFile?: string;
   runnerTimeout?: string;
 }
 
-/** Exit codes of `splitsim run` (documented in docs/architecture.md). */
-export const EXIT = { completed: 0, failed: 3, interrupted: 130 } as const;
+/** Exit codes of `splitsim run` (documented in docs/architecture.md); an interrupted run exits with its signal's code. */
+export const EXIT = { completed: 0, input: 2, failed: 3, interrupted: SIGNAL_EXIT.SIGINT } as const;
 
 export function registerRun(program: Command): void {
   const cmd = program
     .command('run')
     .description('run a config\'s instantiation and write a run directory (plan.json, metrics.json, run.json, run.log, profile/)')
     .argument('<config>', 'config file, e.g. configs/mmc.ts');
-  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'placement', 'profile', 'runners', 'tokenFile', 'runnerTimeout', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
+  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'force', 'placement', 'partitionFile', 'profile', 'runners', 'tokenFile', 'runnerTimeout', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     [
       '',
       'A plan with one instance runs in this process; more instances (or --placement, or --profile) run in',
       'parallel, one worker thread or child process per instance, joined by synchronized channels.',
-      'Exit codes: 0 completed, 2 bad input, 3 the run failed (an instance failed or died), 130 interrupted (Ctrl-C).',
+      'Exit codes: 0 completed, 2 bad input (nothing ran), 3 the run failed (an instance failed or died, the',
+      'disk filled), 130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM, 129 by SIGHUP; the run directory\'s',
+      'run.json says the same (status running while it runs, then completed, failed or interrupted).',
       '',
       'Examples:',
       '  splitsim run configs/mmc.ts',
@@ -60,17 +66,31 @@ function profileInterval(flag: string | boolean | undefined): number {
   return ps / 1000;
 }
 
-export async function runCommand(file: string, flags: RunFlags): Promise<void> {
-  // --replications: independent seeds on a worker pool (commands/sweep.ts), not one run.
-  if (flags.replications !== undefined && flags.replications > 1) return (await import('./sweep.ts')).replicationsCommand(file, flags);
+interface Prepared {
+  loaded: LoadedConfig;
+  config: LoadedConfig['config'];
+  params: LoadedConfig['params'];
+  catalog: LoadedConfig['catalog'];
+  instName: string;
+  seed: number;
+  until: number | undefined;
+  profileNs: number;
+  plan: Plan;
+  parallel: boolean;
+  /** --runners: where the instances run, the token, how long a silent runner has. */
+  runners: { list: RunnerAddress[]; token: string; lostAfterMs?: number } | undefined;
+}
+
+/** Everything a run needs from the input; every problem here is bad input (exit 2) and nothing has run. */
+async function prepare(file: string, flags: RunFlags): Promise<Prepared> {
   const loaded = await loadConfig(file, parseOverrides(flags.set));
   const { config, params, catalog } = loaded;
-  if (flags.params) return printParams(loaded, flags.json === true);
   const seed = flags.seed ?? config.run?.seed ?? 1;
   const untilText = flags.until ?? config.run?.until;
   const until = untilText === undefined ? undefined : parseTime(untilText, '--until');
   const profileNs = profileInterval(flags.profile);
-  const planned = planConfig(loaded, file, flags.inst, seed);
+  const adjust = flags.partitionFile ? (inst: Instantiation) => applyPartitionFile(inst, flags.partitionFile!, config.name) : undefined;
+  const planned = planConfig(loaded, file, flags.inst, seed, adjust);
   const instName = planned.instantiation;
   let plan: Plan = planned.plan;
   // An external instance stays external: only its program implements its models.
@@ -93,82 +113,124 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   if (parallel && flags.maxEvents !== undefined) {
     throw new SplitSimError('E_CONFIG', '--max-events needs a run in one instance: which events come first across instances is only known in one engine; use --until', { field: '--max-events' });
   }
-  const dir = flags.out ?? defaultRunDirectory(config.name);
+  return { loaded, config, params, catalog, instName, seed, until, profileNs, plan, parallel, runners };
+}
+
+export async function runCommand(file: string, flags: RunFlags): Promise<void> {
+  // --replications: independent seeds on a worker pool (commands/sweep.ts), not one run.
+  if (flags.replications !== undefined && flags.replications > 1) return (await import('./sweep.ts')).replicationsCommand(file, flags);
+  if (flags.params) return printParams(await loadConfig(file, parseOverrides(flags.set)), flags.json === true);
+  // --out first: a directory the run could not write to is refused before anything is loaded or run.
+  let dir = flags.out !== undefined ? RunDirectory.claim(flags.out, flags.force === true) : null;
   const say = flags.quiet || flags.json ? () => {} : (s: string) => process.stderr.write(s);
-  const progress = (now: number, events: number, wall: number) => say(`  ${formatTime(now)} simulated, ${events.toLocaleString('en')} events, ${wall.toFixed(0)} s\n`);
-  const placements = [...new Set(plan.instances.map((i) => i.placement.kind))].join('+');
+  const stopper = new Stopper();
+  const signals = new RunSignals(stopper, say, (sig) => {
+    // Nothing has run and nothing is written: give the directory back and go.
+    dir?.abandon();
+    process.exit(SIGNAL_EXIT[sig]);
+  });
+  let p: Prepared;
+  try {
+    p = await prepare(file, flags);
+    dir ??= RunDirectory.claim(defaultRunDirectory(p.config.name), flags.force === true);
+  } catch (err) {
+    dir?.abandon();
+    signals.uninstall();
+    throw err;
+  }
+  const { config, params, catalog, instName, seed, until, profileNs, plan, parallel, runners } = p;
+  const placements = [...new Set(plan.instances.map((i) => (parallel ? i.placement.kind : 'inline')))].join('+');
   say(`running ${config.name}/${instName}: ${plan.components.length} components, ${plan.instances.length} instance(s)${parallel ? ` (${placements})` : ''}, seed ${seed}\n`);
 
-  let run: RunRecord;
-  let failure: string | null = null;
-  if (!parallel) {
-    const log: string[] = [];
-    const seqOptions: Parameters<typeof runSequential>[1] = { log: (line) => log.push(line), progress, catalog };
-    if (until !== undefined) seqOptions.until = until;
-    if (flags.maxEvents !== undefined) seqOptions.maxEvents = flags.maxEvents;
-    const t0 = performance.now();
-    try {
-      const { result, metrics, wallSeconds } = runSequential(plan, seqOptions);
-      run = { plan, result, metrics, wallSeconds, status: 'completed', log };
-    } catch (err) {
-      if (!(err instanceof SimulationError)) throw err;
-      failure = err.message;
-      log.push(`failed: ${err.message}`);
-      const wallSeconds = (performance.now() - t0) / 1000;
-      run = { plan, result: { reason: 'failed', now: err.time, events: err.event, message: err.message }, metrics: null, wallSeconds, status: 'failed', log, extra: { failure: { component: err.component, time: err.time, event: err.event, message: err.message } } };
+  let written = false;
+  try {
+    dir.onFailure = (f) => stopper.fail(f);
+    const facts: Record<string, unknown> = { placement: placements, ...(until !== undefined ? { until } : {}), ...(profileNs > 0 ? { profileIntervalNs: profileNs } : {}) };
+    signals.running();
+    const outcome = dir.start(plan, facts)
+      ? await runPlan(plan, {
+          placement: parallel ? flags.placement : 'inline',
+          ...(until !== undefined ? { until } : {}),
+          ...(flags.maxEvents !== undefined ? { maxEvents: flags.maxEvents } : {}),
+          runDir: dir.dir,
+          profileNs,
+          catalog,
+          stopper,
+          log: (line) => dir.log(line),
+          progress: (pr) => say(`  ${formatTime(pr.now)} simulated, ${pr.events.toLocaleString('en')} events, ${pr.wallSeconds.toFixed(0)} s\n`),
+          started: (name, kind, pid) => parallel && say(`  instance ${name}: ${kind === 'remote' ? `runner ${plan.instances.find((i) => i.name === name)?.placement.runner}` : `${kind}${kind === 'process' || kind === 'external' ? ` pid ${pid}` : ''}`}\n`),
+          ...(runners ? { runners } : {}),
+        })
+      : notStarted(dir.failed!);
+    signals.writingOutputs();
+    const extra: Record<string, unknown> = { runSeconds: outcome.runSeconds };
+    if (outcome.stopExact !== undefined) extra.stopExact = outcome.stopExact;
+    if (outcome.failure) extra.failure = outcome.failure;
+    if (outcome.interrupt) extra.signal = outcome.interrupt;
+    const run = dir.finish({ plan, result: outcome.result, metrics: outcome.metrics, wallSeconds: outcome.wallSeconds, status: outcome.status, log: outcome.log, extra });
+    written = true;
+    const figures = run.metrics ? summarize(p.loaded, file, run.metrics) : [];
+    // A disk that failed the run takes nothing more: what it kept is what run.json lists.
+    const diskFailed = (run.extra?.failure as Failure | undefined)?.code === 'E_OUTPUT';
+    const profileText = diskFailed ? '' : await optionalOutputs(dir, run, { title: `${config.name}/${instName}`, seed, figures, profileNs, say, late: signals.late });
+    dir.close(run);
+    report(run, dir.dir, { config: config.name, instName, seed, json: flags.json ?? false, quiet: flags.quiet ?? false, figures });
+    if (profileText && !flags.json && !flags.quiet) process.stdout.write(`\n${profileText}${profileText.endsWith('\n') ? '' : '\n'}`);
+    if (run.status === 'failed') {
+      const f = (run.extra?.failure as Failure | undefined) ?? { instance: '?', message: run.result.message ?? 'failed' };
+      // One instance: naming it says nothing the config does not.
+      const named = f.message.startsWith(`instance ${f.instance}`) || f.instance === 'run directory' || plan.instances.length === 1;
+      const why = named ? f.message : `instance ${f.instance}: ${f.message}`;
+      process.stderr.write(`splitsim: run failed: ${why}\n  run directory ${dir.dir}\n`);
     }
-  } else {
-    const abort = new AbortController();
-    let interrupts = 0;
-    const onSigint = () => {
-      // First Ctrl-C: stop the instances and keep what they have; a second one gives up at once.
-      if (++interrupts > 1) process.exit(EXIT.interrupted);
-      say('interrupted: stopping the instances (Ctrl-C again to quit at once)\n');
-      abort.abort();
-    };
-    process.on('SIGINT', onSigint);
-    try {
-      const r = await runParallel(plan, {
-        ...(until !== undefined ? { until } : {}),
-        runDir: dir,
-        profileNs,
-        signal: abort.signal,
-        progress,
-        started: (name, kind, pid) => say(`  instance ${name}: ${kind === 'remote' ? `runner ${plan.instances.find((i) => i.name === name)?.placement.runner}` : `${kind}${kind !== 'thread' ? ` pid ${pid}` : ''}`}\n`),
-        ...(runners ? { runners } : {}),
-      });
-      const extra: Record<string, unknown> = { placement: placements, runSeconds: r.runSeconds };
-      if (r.stopExact !== undefined) extra.stopExact = r.stopExact;
-      if (r.failure) extra.failure = r.failure;
-      if (profileNs > 0) extra.profileIntervalNs = profileNs;
-      run = { plan, result: r.result, metrics: r.metrics, wallSeconds: r.wallSeconds, status: r.status, log: r.log, extra };
-      if (r.failure) {
-        const f = r.failure;
-        failure = f.message.startsWith(`instance ${f.instance}`) ? f.message : `instance ${f.instance}: ${f.message}`;
-      }
-      if (r.stopExact === false) say('warning: a component stopped the run after another instance had already run past that point; see run.log\n');
-    } finally {
-      process.off('SIGINT', onSigint);
+    if (outcome.stopExact === false) say('warning: a component stopped the run after another instance had already run past that point; see run.log\n');
+    process.exitCode = run.status === 'failed' ? EXIT.failed : run.status === 'interrupted' ? SIGNAL_EXIT[(outcome.interrupt as RunSignal) ?? 'SIGINT'] ?? EXIT.interrupted : (signals.exitCode() ?? EXIT.completed);
+  } catch (err) {
+    // Whatever escaped (a bug of ours, a plan this runtime refuses): run.json still ends, as failed.
+    if (!written) {
+      const message = err instanceof Error ? err.message : String(err);
+      const failure: Failure = { instance: 'coordinator', message, ...(typeof (err as { code?: unknown }).code === 'string' ? { code: (err as { code: string }).code } : {}) };
+      dir.close(dir.finish({ plan, result: { reason: 'failed', now: 0, events: 0, message }, metrics: null, wallSeconds: 0, status: 'failed', log: [], extra: { failure } }));
     }
+    throw err;
+  } finally {
+    signals.uninstall();
   }
-  writeRunDirectory(dir, run);
-  const figures = run.metrics ? summarize(loaded, file, run.metrics) : [];
-  // Every run gets its report.html (plots of what its probes recorded, its headline figures).
-  writeReport(dir, { title: `${config.name}/${instName}`, facts: [`seed ${seed}`, `${plan.instances.length} instance(s)`, `status ${run.status}`], figures, metrics: run.metrics });
-  // A profiled run is post-processed at once: wtpg.json/.dot/.svg/.html and the advice.
-  let profileText = '';
-  if (profileNs > 0) {
-    try {
-      const { profileRun, summaryText } = await import('@splitsim/profiler');
-      profileText = summaryText(await profileRun(dir));
-    } catch (err) {
-      say(`profiler: ${(err as Error).message} (run \`splitsim profile ${dir}\` to retry)\n`);
-    }
+}
+
+/** The outcome of a run whose directory could not take plan.json or run.log: failed before the first event. */
+function notStarted(why: string): RunOutcome {
+  const failure: Failure = { instance: 'run directory', code: 'E_OUTPUT', message: why };
+  return { status: 'failed', result: { reason: 'failed', now: 0, events: 0, message: why }, metrics: null, wallSeconds: 0, runSeconds: 0, log: [`failed: ${why}`], failure };
+}
+
+/**
+ * report.html (every run), and for a profiled run the profiler's outputs (wtpg.*) and summary.
+ * Neither is needed to trust the run: a signal here skips what is left, a write that fails is
+ * reported and the run keeps its status.
+ */
+async function optionalOutputs(dir: RunDirectory, run: RunRecord, o: { title: string; seed: number; figures: Figure[]; profileNs: number; say: (s: string) => void; late: Promise<void> }): Promise<string> {
+  let cut = false;
+  void o.late.then(() => (cut = true));
+  try {
+    writeReport(dir.dir, { title: o.title, facts: [`seed ${o.seed}`, `${run.plan.instances.length} instance(s)`, `status ${run.status}`], figures: o.figures, metrics: run.metrics });
+  } catch (err) {
+    o.say(`report: ${fsProblem(err)}\n`);
   }
-  report(run, dir, { config: config.name, instName, seed, json: flags.json ?? false, quiet: flags.quiet ?? false, figures });
-  if (profileText && !flags.json && !flags.quiet) process.stdout.write(`\n${profileText}${profileText.endsWith('\n') ? '' : '\n'}`);
-  if (failure !== null) process.stderr.write(`splitsim: run failed: ${failure}\n  run directory ${dir}\n`);
-  process.exitCode = EXIT[run.status];
+  if (o.profileNs === 0 || cut) return '';
+  try {
+    const { profileRun, summaryText } = await import('@splitsim/profiler');
+    const profiled = profileRun(dir.dir).then((r) => summaryText(r));
+    const text = await Promise.race([profiled, o.late.then(() => null)]);
+    if (text === null) {
+      o.say(`profile post-processing skipped (run \`splitsim profile ${dir.dir}\` for it)\n`);
+      return '';
+    }
+    return text;
+  } catch (err) {
+    o.say(`profiler: ${(err as Error).message} (run \`splitsim profile ${dir.dir}\` to retry)\n`);
+    return '';
+  }
 }
 
 /** `--params`: the config's parameters with their types, defaults and the values this command line gives them. */

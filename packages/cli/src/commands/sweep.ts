@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatTime, SplitSimError } from '@splitsim/kernel';
 import {
-  aggregate, defaultRunDirectory, parseGrid, replicationSeeds, runBatch, runSweep, sweepCsv, writeReport, csvFieldOf, type BatchProgress, type ReplicationTask,
+  aggregate, defaultRunDirectory, parseGrid, RunDirectory, replicationSeeds, runBatch, runSweep, sweepCsv, writeReport, csvFieldOf, type BatchProgress, type ReplicationTask,
 } from '@splitsim/runtime';
 import { loadConfig, parseOverrides } from '../load-config.ts';
 import { options } from '../options.ts';
@@ -110,7 +110,19 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
 }
 
 /** `splitsim run … --replications N`: N seeds in parallel, mean and 95 % interval per figure and statistic. */
-export async function replicationsCommand(file: string, flags: SweepFlags & { maxEvents?: number }): Promise<void> {
+export async function replicationsCommand(file: string, flags: SweepFlags & { maxEvents?: number; force?: boolean }): Promise<void> {
+  // --out first, as for one run: a directory the runs could not write to is refused before they start.
+  const claimed = flags.out !== undefined ? RunDirectory.claim(flags.out, flags.force === true) : null;
+  try {
+    await replications(file, flags);
+  } catch (err) {
+    claimed?.abandon();
+    throw err;
+  }
+  claimed?.release();
+}
+
+async function replications(file: string, flags: SweepFlags & { maxEvents?: number }): Promise<void> {
   const { config } = await loadConfig(file, parseOverrides(flags.set));
   const n = flags.replications ?? 1;
   const seed = flags.seed ?? config.run?.seed ?? 1;

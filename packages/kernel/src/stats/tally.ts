@@ -1,18 +1,62 @@
-/** Count, mean, variance (Welford's update, numerically stable), min and max of observations. */
+/**
+ * A running tally is five numbers: count, mean, m2 (sum of squared deviations), min, max. Models
+ * that update figures on every packet or job keep them in slots of their own arrays (a number
+ * field of an object is boxed once it holds a fraction; an array of doubles keeps its numbers
+ * unboxed and next to each other); Tally keeps its own five the same way. Either way the update
+ * is this one function, so a tally kept in slots and a Tally give the same bits.
+ */
+/** An array of doubles (never a typed array, so the update below sees one kind of array everywhere and stays monomorphic). */
+export type TallySlots = number[];
+
+/** Slots a running tally takes: count, mean, m2, min, max. */
+export const TALLY = 5;
+
+/** Readies the tally at acc[at …]: no observations. */
+export function tallyStart(acc: TallySlots, at: number): void {
+  acc[at] = 0;
+  acc[at + 1] = 0;
+  acc[at + 2] = 0;
+  acc[at + 3] = Infinity;
+  acc[at + 4] = -Infinity;
+}
+
+/** Adds `x` to the tally at acc[at …] (Welford's update, numerically stable). */
+export function tallyAdd(acc: TallySlots, at: number, x: number): void {
+  const n = ++acc[at]!;
+  const d = x - acc[at + 1]!;
+  acc[at + 1]! += d / n;
+  acc[at + 2]! += d * (x - acc[at + 1]!);
+  if (x < acc[at + 3]!) acc[at + 3] = x;
+  if (x > acc[at + 4]!) acc[at + 4] = x;
+}
+
+/** Count, mean, variance, min and max of observations. */
 export class Tally {
-  count = 0;
-  mean = 0;
-  private m2 = 0;
-  min = Infinity;
-  max = -Infinity;
+  /** The five slots above, in an array of doubles (a fractional first value fixes its element kind). */
+  private readonly s: number[] = [0.5, 0, 0, Infinity, -Infinity];
+
+  constructor() {
+    this.s[0] = 0;
+  }
+
+  get count(): number {
+    return this.s[0]!;
+  }
+
+  get mean(): number {
+    return this.s[1]!;
+  }
+
+  get min(): number {
+    return this.s[3]!;
+  }
+
+  get max(): number {
+    return this.s[4]!;
+  }
 
   add(x: number): void {
-    const n = ++this.count;
-    const d = x - this.mean;
-    this.mean += d / n;
-    this.m2 += d * (x - this.mean);
-    if (x < this.min) this.min = x;
-    if (x > this.max) this.max = x;
+    tallyAdd(this.s, 0, x);
   }
 
   /**
@@ -22,42 +66,51 @@ export class Tally {
   static fromMoments(count: number, mean: number, m2: number, min: number, max: number): Tally {
     const t = new Tally();
     if (count > 0) {
-      t.count = count;
-      t.mean = mean;
-      t.m2 = m2;
-      t.min = min;
-      t.max = max;
+      t.s[0] = count;
+      t.s[1] = mean;
+      t.s[2] = m2;
+      t.s[3] = min;
+      t.s[4] = max;
     }
     return t;
   }
 
   /** Sample variance (n - 1 in the denominator); 0 with fewer than two observations. */
   get variance(): number {
-    return this.count > 1 ? this.m2 / (this.count - 1) : 0;
+    const n = this.s[0]!;
+    return n > 1 ? this.s[2]! / (n - 1) : 0;
   }
 
   get stddev(): number {
     return Math.sqrt(this.variance);
   }
 
-  /** Folds another tally in (Chan et al.'s parallel update), as if its observations had been added here. */
+  /** Folds another tally in, as if its observations had been added here. */
   merge(o: Tally): void {
-    if (o.count === 0) return;
-    if (this.count === 0) {
-      this.count = o.count;
-      this.mean = o.mean;
-      this.m2 = o.m2;
-      this.min = o.min;
-      this.max = o.max;
+    this.mergeSlots(o.s, 0);
+  }
+
+  /**
+   * Folds in the tally kept at acc[at …] (Chan et al.'s parallel update). Into an empty tally
+   * the figures are taken as they are, so a model's slots handed over at the end read exactly as
+   * if every observation had gone through add().
+   */
+  mergeSlots(acc: TallySlots, at: number): void {
+    const on = acc[at]!;
+    if (on === 0) return;
+    const s = this.s;
+    const n0 = s[0]!;
+    if (n0 === 0) {
+      for (let i = 0; i < TALLY; i++) s[i] = acc[at + i]!;
       return;
     }
-    const n = this.count + o.count;
-    const d = o.mean - this.mean;
-    this.mean += (d * o.count) / n;
-    this.m2 += o.m2 + (d * d * this.count * o.count) / n;
-    this.count = n;
-    if (o.min < this.min) this.min = o.min;
-    if (o.max > this.max) this.max = o.max;
+    const n = n0 + on;
+    const d = acc[at + 1]! - s[1]!;
+    s[1]! += (d * on) / n;
+    s[2]! += acc[at + 2]! + (d * d * n0 * on) / n;
+    s[0] = n;
+    if (acc[at + 3]! < s[3]!) s[3] = acc[at + 3]!;
+    if (acc[at + 4]! > s[4]!) s[4] = acc[at + 4]!;
   }
 
   toJSON(): { count: number; mean: number; variance: number; min: number; max: number } {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { Component, defineSpec, SplitSimError } from '@splitsim/kernel';
 import { HOST_QUEUE, HOST_TCP, hostParams } from '../network/host-protocol.ts';
-import type { Packet } from '../network/packet.ts';
+import { pppSize, type Packet } from '../network/packet.ts';
 import { Stack, STACK_STATISTICS } from '../network/stack.ts';
 import type { Conn } from '../network/tcp.ts';
 import { Cpu, CPU_STATISTICS } from './cpu.ts';
@@ -62,6 +62,9 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
       interrupts: { type: 'counter', unit: 'interrupts', description: 'Interrupts from the NIC' },
       polls: { type: 'counter', unit: 'polls', description: 'Polls started (by an interrupt that found none running)' },
       queuedAtEnd: { type: 'counter', unit: 'packets', description: 'Packets in the send path or the qdisc at the end, not yet in the transmit ring' },
+      ringAtEnd: { type: 'counter', unit: 'packets', description: 'Frames in the rings at the end: in the transmit ring and not yet read by the NIC, or written into host memory by the NIC and not yet through the receive path' },
+      pciTxFrames: { type: 'counter', unit: 'packets', description: 'Frames the NIC read out of host memory (a DMA read completion with a frame, sent over PCI)' },
+      pciRxFrames: { type: 'counter', unit: 'packets', description: 'Frames the NIC wrote into host memory (a DMA write of a received frame, arrived over PCI)' },
       ...CPU_STATISTICS,
       ...STACK_STATISTICS,
     },
@@ -97,6 +100,16 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
   private readonly polls = this.ctx.stats.counter('polls');
   /** Packets inside this host at the end that have not reached the ring: in send work or the qdisc. */
   private readonly queuedAtEnd = this.ctx.stats.counter('queuedAtEnd');
+  /**
+   * Frames in the rings at the end: put in the transmit ring and not yet read by the NIC, or
+   * written into host memory by the NIC and not yet through the receive path (docs/models-network.md: conservation).
+   */
+  private readonly ringAtEnd = this.ctx.stats.counter('ringAtEnd');
+  /** Frames that crossed the PCI link: read by the NIC out of host memory (sent), written by the NIC into it (received). */
+  private readonly pciTxFrames = this.ctx.stats.counter('pciTxFrames');
+  private readonly pciRxFrames = this.ctx.stats.counter('pciRxFrames');
+  /** Frames put in the transmit ring. */
+  private rung = 0;
 
   constructor(...args: ConstructorParameters<typeof Component<z.output<typeof hostParams>>>) {
     super(...args);
@@ -120,6 +133,7 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
   /** The stack hands a packet down: the core runs the send path. */
   private transmit(p: Packet): void {
     this.sent.value++;
+    if (this.params.framing === 'ppp') p.size = pppSize(p);
     this.txWork++;
     this.cpu.submit(TX, p, this.cycles(p.len > 0 ? CYCLES.txData : CYCLES.txAck));
   }
@@ -162,6 +176,7 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
     this.txSlots[slot] = p;
     this.txHead = (slot + 1) % this.txSlots.length;
     this.txUsed++;
+    this.rung++;
     this.pci.send(pciMessage(PCI_TX_DOORBELL, slot));
   }
 
@@ -173,12 +188,14 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
     switch (pciType(num)) {
       case PCI_DMA_READ:
         // Host memory answers the NIC's read; no CPU involved.
+        this.pciTxFrames.value++;
         this.pci.send(pciMessage(PCI_DMA_DATA, pciValue(num)), this.txSlots[pciValue(num)]);
         break;
       case PCI_TX_DONE:
         this.txDone++;
         break;
       case PCI_RX_DATA:
+        this.pciRxFrames.value++;
         this.rxReady.push(ref!);
         break;
       case PCI_INTERRUPT:
@@ -239,5 +256,6 @@ export class DetailedHost extends Component<z.output<typeof hostParams>> {
   override finish(): void {
     this.stack.finish();
     this.queuedAtEnd.value = this.txWork + this.qdisc.length;
+    this.ringAtEnd.value = this.rung - this.pciTxFrames.value + this.pciRxFrames.value - this.received.value;
   }
 }

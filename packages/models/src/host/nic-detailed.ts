@@ -36,6 +36,8 @@ export class DetailedNic extends Component<z.output<typeof params>> {
       rxDrops: { type: 'counter', unit: 'packets', description: 'Frames dropped because the host had posted no receive buffer' },
       dmaReads: { type: 'counter', unit: 'reads', description: 'DMA reads of a transmit descriptor and its frame, one per doorbell' },
       interrupts: { type: 'counter', unit: 'interrupts', description: 'Interrupts raised to the host (at most one per 4 µs)' },
+      pciTxFrames: { type: 'counter', unit: 'packets', description: 'Received frames written into host memory (a DMA write, sent over PCI)' },
+      pciRxFrames: { type: 'counter', unit: 'packets', description: 'Frames read out of host memory to send (a DMA read completion, arrived over PCI)' },
       ...EGRESS_STATISTICS,
     },
   });
@@ -58,6 +60,9 @@ export class DetailedNic extends Component<z.output<typeof params>> {
   private readonly rxDrops = this.ctx.stats.counter('rxDrops');
   private readonly dmaReads = this.ctx.stats.counter('dmaReads');
   private readonly interrupts = this.ctx.stats.counter('interrupts');
+  /** Frames that crossed the PCI link: written into host memory (sent), read out of it (received). */
+  private readonly pciTxFrames = this.ctx.stats.counter('pciTxFrames');
+  private readonly pciRxFrames = this.ctx.stats.counter('pciRxFrames');
 
   constructor(...args: ConstructorParameters<typeof Component<z.output<typeof params>>>) {
     super(...args);
@@ -79,6 +84,7 @@ export class DetailedNic extends Component<z.output<typeof params>> {
         this.pci.send(pciMessage(PCI_DMA_READ, pciValue(num)));
         break;
       case PCI_DMA_DATA: {
+        this.pciRxFrames.value++;
         const n = this.sending.length;
         this.sending[(this.sendHead + this.sendLen) % n] = pciValue(num);
         this.sendLen++;
@@ -107,6 +113,7 @@ export class DetailedNic extends Component<z.output<typeof params>> {
       return;
     }
     this.rxFree--;
+    this.pciTxFrames.value++;
     this.pci.send(pciMessage(PCI_RX_DATA, 0), p);
     this.cause();
   }

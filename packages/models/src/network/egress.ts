@@ -141,8 +141,10 @@ export class Egress {
    * Queues `p` for transmission on port `i`; returns false (and counts a drop) when the queue is
    * full. `word` is its wire word (packet.ts), which a switch has from the message that brought
    * the packet; size and ECN bits are read from it, so that the packet record stays untouched.
+   * The transmission starts no earlier than `delay` from now (a host's send jitter), and never
+   * before the packet ahead of it has left.
    */
-  enqueue(i: number, p: Packet, word = wireWord(p)): boolean {
+  enqueue(i: number, p: Packet, word = wireWord(p), delay = 0): boolean {
     const now = this.ctx.now;
     const st = this.st;
     const acc = this.acc;
@@ -162,7 +164,7 @@ export class Egress {
     }
     const bps = st[o + RATE]!;
     if (!(bps > 0)) this.noRate(i);
-    const start = n > 0 ? st[o + LAST]! : now;
+    const start = n > 0 ? Math.max(st[o + LAST]!, now + delay) : now + delay;
     const end = start + serializationTime(size, bps);
     if (2 * n === ring.length) ring = this.grow(i);
     const k = (st[o + HEAD]! + 2 * n) & (ring.length - 1);

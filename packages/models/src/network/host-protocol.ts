@@ -1,17 +1,17 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { Component, defineSpec, SplitSimError, type Context } from '@splitsim/kernel';
 import { hostParams as hostKindParams } from '@splitsim/system';
 import { Egress, EGRESS_STATISTICS, type QueueParams } from './egress.ts';
 import type { AppSpec } from './app.ts';
-import type { Packet } from './packet.ts';
+import { pppSize, PROTO_TCP, wireWord, type Packet } from './packet.ts';
 import { hostNet } from './routing.ts';
 import { Stack, STACK_STATISTICS, type AppCpu } from './stack.ts';
 import { tcpParams, type Conn, type TcpParams } from './tcp.ts';
 
 /**
- * The host kind's parameters (cores, clock, memory, ip, apps), the `net` routeNetwork writes,
- * and TCP settings (`tcp`, e.g. `{ ackEvery: 2 }` for delayed ACKs; HOST_TCP when absent);
- * `cores` is how many requests an RPC server works on at once.
+ * The host kind's parameters (cores, clock, memory, ip, apps, framing), the `net` the network
+ * step adds, and TCP settings (`tcp`, e.g. `{ ackEvery: 2 }` for delayed ACKs; HOST_TCP when
+ * absent); `cores` is how many requests an RPC server works on at once.
  */
 export const hostParams = hostKindParams.extend({ net: hostNet, tcp: tcpParams.optional() });
 
@@ -99,6 +99,10 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
   private readonly stack: Stack;
   /** Packets leave without the queue (see the constructor). */
   private readonly direct: boolean;
+  /** TCP segments start on an idle link up to this late (tcpParams.jitter). */
+  private readonly jitter: number;
+  /** Point-to-point framing instead of Ethernet's (`framing: 'ppp'`). */
+  private readonly ppp: boolean;
 
   constructor(...args: ConstructorParameters<typeof Component<z.output<typeof hostParams>>>) {
     super(...args);
@@ -115,15 +119,17 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
     // A host whose only application sends equal datagrams at a constant rate no faster than its
     // link never queues a packet: each leaves exactly one serialization after its creation.
     // Sending it then, from the send event itself, gives the same packets at the same times with
-    // one event fewer.
+    // one event fewer. (Not with point-to-point framing, a comparison setting: its packets queue.)
+    this.ppp = p.framing === 'ppp';
     const only = p.apps.length === 1 ? p.apps[0]! : undefined;
     const steady = only ? this.ctx.extension<AppSpec>('app', only.type)?.steady?.(only) : undefined;
     let lead = 0;
-    if (steady) {
+    if (steady && !this.ppp) {
       const ser = this.egress.serialization(0, steady.wire);
       if (steady.interval >= ser) lead = ser;
     }
     this.direct = lead > 0;
+    this.jitter = (p.tcp ?? HOST_TCP).jitter;
     this.stack = new Stack(this.ctx, p.apps, p.net, p.tcp ?? HOST_TCP, (pkt) => this.transmit(pkt), workers, lead, () => this.room());
   }
 
@@ -140,7 +146,9 @@ export class ProtocolHost extends Component<z.output<typeof hostParams>> {
 
   private transmit(p: Packet): void {
     this.sent++;
+    if (this.ppp) p.size = pppSize(p);
     if (this.direct) this.egress.sendNow(0, p);
+    else if (p.proto === PROTO_TCP && this.jitter > 0) this.egress.enqueue(0, p, wireWord(p), Math.floor(this.ctx.rng.next() * this.jitter));
     else this.egress.enqueue(0, p);
   }
 

@@ -50,6 +50,13 @@ export const F_CWR = 128;
 export const F_ECT = 256;
 /** Congestion Experienced, set by a switch whose queue is over its marking threshold. */
 export const F_CE = 512;
+/**
+ * SACK-permitted: the connection end that sent this segment takes SACK blocks. It stands in for
+ * the SYN option of RFC 2018 (there is no handshake), so it rides on every segment of such an end.
+ */
+export const F_SACK_OK = 1024;
+/** The segment carries SACK blocks: it is a SackPacket, made by makeSackPacket(). */
+export const F_SACK = 2048;
 
 /** IPv4 + UDP headers. */
 export const UDP_HEADER = 28;
@@ -59,6 +66,22 @@ export const TCP_HEADER = 52;
 export const ETHERNET_OVERHEAD = 38;
 /** Smallest frame on the wire (64-byte frame plus preamble and gap). */
 export const MIN_WIRE = 84;
+/** Point-to-point framing (PPP's protocol field, as ns-3's PointToPointNetDevice): 2 bytes, no preamble, gap or minimum. */
+export const PPP_OVERHEAD = 2;
+
+/**
+ * Bytes on the wire of `p` under point-to-point framing instead of Ethernet's (a host's `framing:
+ * 'ppp'`, for comparisons with ns-3's point-to-point links): 36 fewer for a full frame, and no
+ * padding to the Ethernet minimum (only UDP packets of under 18 payload bytes are padded).
+ */
+export function pppSize(p: Packet): number {
+  return p.proto === PROTO_UDP ? p.len + UDP_HEADER + PPP_OVERHEAD : p.size - ETHERNET_OVERHEAD + PPP_OVERHEAD;
+}
+
+/** Bytes of a TCP SACK option with `blocks` blocks (RFC 2018: kind, length, 8 per block), padded to 4 bytes with two NOPs. */
+export function sackOptionBytes(blocks: number): number {
+  return blocks === 0 ? 0 : 4 + 8 * blocks;
+}
 
 /** Bytes on the wire for a payload of `len` behind `header` bytes of IP and transport headers. */
 export function wireSize(len: number, header: number): number {
@@ -102,4 +125,35 @@ export function makePacket(
 ): Packet {
   // What every hop reads (destination, flow hash, size, flags) first: one cache line per hop.
   return { dst, hash, size, flags, src, sport, dport, proto, len, seq, ack, sent, echo, msg };
+}
+
+/**
+ * A segment that carries SACK blocks (RFC 2018): up to three [left, right) byte ranges the
+ * receiver holds above its cumulative acknowledgement, the one holding the segment that prompted
+ * the acknowledgement first. A block whose right edge is 0 is absent. Only segments sent while the
+ * receiver holds out-of-order data have this second shape, so every other packet keeps the one
+ * shape of makePacket() (and stays small); its fields are numbers, so it crosses a channel as a
+ * flat record all the same.
+ */
+export interface SackPacket extends Packet {
+  sackL1: number;
+  sackR1: number;
+  sackL2: number;
+  sackR2: number;
+  sackL3: number;
+  sackR3: number;
+}
+
+/** A makePacket() with SACK blocks: `blocks` holds [left, right] pairs, `n` of them (1 to 3); F_SACK is set here. */
+export function makeSackPacket(
+  src: number, dst: number, sport: number, dport: number, proto: number, flags: number,
+  size: number, len: number, seq: number, ack: number, hash: number, sent: number, echo: number, msg: number,
+  blocks: readonly number[], n: number,
+): SackPacket {
+  return {
+    dst, hash, size, flags: flags | F_SACK, src, sport, dport, proto, len, seq, ack, sent, echo, msg,
+    sackL1: blocks[0]!, sackR1: blocks[1]!,
+    sackL2: n > 1 ? blocks[2]! : 0, sackR2: n > 1 ? blocks[3]! : 0,
+    sackL3: n > 2 ? blocks[4]! : 0, sackR3: n > 2 ? blocks[5]! : 0,
+  };
 }

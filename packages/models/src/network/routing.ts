@@ -242,6 +242,12 @@ export class ForwardingTable {
     return dst < this.route.length ? this.route[dst]! : -1;
   }
 
+  /** The port of equal-cost group `r` (from port()) for a uniform random number `u` in [0, 1): ECMP per packet. */
+  spray(r: number, u: number): number {
+    const o = -2 - r;
+    return this.groups[o + 1 + Math.floor(u * this.groups[o]!)]!;
+  }
+
   /** The port of equal-cost group `r` (from port()) for flow `hash`. */
   pick(r: number, hash: number): number {
     const o = -2 - r;

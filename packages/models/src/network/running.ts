@@ -16,29 +16,10 @@ export function doubles(n: number): number[] {
   return a.fill(0);
 }
 
-/** Slots a running tally takes in such an array: count, mean, m2, min, max. */
-export const TALLY = 5;
-
-/** Readies the tally at acc[at …]. */
-export function tallyStart(acc: number[], at: number): void {
-  acc[at] = 0;
-  acc[at + 1] = 0;
-  acc[at + 2] = 0;
-  acc[at + 3] = Infinity;
-  acc[at + 4] = -Infinity;
-}
-
-/** Adds `x` to the tally at acc[at …] exactly as Tally.add does (Welford's update). */
-export function tallyAdd(acc: number[], at: number, x: number): void {
-  const n = ++acc[at]!;
-  const d = x - acc[at + 1]!;
-  acc[at + 1] += d / n;
-  acc[at + 2] += d * (x - acc[at + 1]!);
-  if (x < acc[at + 3]!) acc[at + 3] = x;
-  if (x > acc[at + 4]!) acc[at + 4] = x;
-}
+/** Running tallies in such an array use the kernel's slots and update (one Welford update everywhere). */
+export { TALLY, tallyAdd, tallyStart } from '@splitsim/kernel';
 
 /** Hands the tally at acc[at …] to `t`, an empty Tally: merged into an empty one, it takes the figures as they are. */
 export function tallyInto(t: Tally, acc: number[], at: number): void {
-  if (acc[at]! > 0) t.merge({ count: acc[at]!, mean: acc[at + 1]!, m2: acc[at + 2]!, min: acc[at + 3]!, max: acc[at + 4]! } as unknown as Tally);
+  t.mergeSlots(acc, at);
 }

@@ -14,9 +14,11 @@ const params = switchParams.extend({ net: switchNet });
 
 /**
  * An output-queued packet switch. A packet arriving on any port is looked up in the forwarding
- * table (shortest paths; equal-cost ports chosen by the flow hash, ECMP) and joins that port's
- * drop-tail FIFO; the port's wire serializes it at the link's bandwidth and the link adds its
- * latency. Switching itself takes no time.
+ * table (shortest paths) and joins that port's drop-tail FIFO; the port's wire serializes it at
+ * the link's bandwidth and the link adds its latency. Switching itself takes no time. Among
+ * equal-cost ports (ECMP) it picks by the flow hash (`ecmp: 'flow'`, the default: a flow keeps
+ * one path, as in most datacenter switches) or at random for every packet (`ecmp: 'packet'`,
+ * packet spraying, ns-3's RandomEcmpRouting: load spreads evenly, a flow's packets may reorder).
  */
 export class PacketSwitch extends Component<z.output<typeof params>> {
   static readonly spec = defineSpec({
@@ -40,6 +42,8 @@ export class PacketSwitch extends Component<z.output<typeof params>> {
   private readonly noRoute = this.ctx.stats.counter('noRoute');
   /** Packets received, counted here and handed to rxPackets in finish() (a plain field is cheaper on the hot path). */
   private rx = 0;
+  /** ECMP per packet rather than per flow. */
+  private readonly spray: boolean;
 
   constructor(...args: ConstructorParameters<typeof Component<z.output<typeof params>>>) {
     super(...args);
@@ -48,6 +52,7 @@ export class PacketSwitch extends Component<z.output<typeof params>> {
       throw new SplitSimError('E_PARAMS', `${this.ctx.path}: ${this.params.ports} ports; switch.packet has at most ${SWITCH_PORTS}`, { component: this.ctx.path, field: 'ports' });
     }
     this.table = new ForwardingTable(net, Math.imul(this.ctx.id + 1, 0x27d4eb2d));
+    this.spray = this.params.ecmp === 'packet';
     const receive = (num: number, ref: unknown): void => this.forward(num, ref as Packet);
     const ports = net.rates.map((_, i) => this.ctx.port(portNames[i]!, receive));
     const queue = { unit: buffer.unit, capacity: buffer.size, ...(ecnThreshold ? { ecnThreshold: ecnThreshold.size } : {}) };
@@ -59,7 +64,7 @@ export class PacketSwitch extends Component<z.output<typeof params>> {
     this.rx++;
     const table = this.table;
     let out = table.port(word >= 0 ? wordDst(word) : p.dst);
-    if (out < -1) out = table.pick(out, p.hash);
+    if (out < -1) out = this.spray ? table.spray(out, this.ctx.rng.next()) : table.pick(out, p.hash);
     if (out < 0) this.noRoute.value++;
     else this.egress.enqueue(out, p, word);
   }

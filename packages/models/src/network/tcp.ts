@@ -1,18 +1,12 @@
 import type { Context, Counter, Tally } from '@splitsim/kernel';
-import { F_ACK, F_CE, F_ECE, F_ECT, F_PSH, flowHash, makePacket, PROTO_TCP, TCP_HEADER, wireSize, type Packet } from './packet.ts';
+import { F_ACK, F_CE, F_ECE, F_ECT, F_PSH, F_SACK, F_SACK_OK, flowHash, PROTO_TCP, type Packet, type SackPacket } from './packet.ts';
 import { doubles, TALLY, tallyAdd, tallyInto, tallyStart } from './running.ts';
-import { boundaryAfter, CC_DCTCP, CC_RENO, Conn, insertEnd, insertRange, peerKey, type TcpParams } from './tcp-conn.ts';
+import { dctcpAck, rttSample } from './tcp-cc.ts';
+import { CC_DCTCP, CC_RENO, Conn, insertEnd, insertRange, peerKey, type TcpParams } from './tcp-conn.ts';
+import { S_ACKED, S_DELIVERED, S_FAST, S_RETRANSMITS, S_RTT, S_SEGMENTS, S_TIMEOUTS, TcpOutput } from './tcp-output.ts';
+import { lostEdge, nextSacked, sackTake, sackTrim } from './tcp-sack.ts';
 
 export { tcpParams, Conn, CC_RENO, CC_DCTCP, type TcpParams } from './tcp-conn.ts';
-
-// Tcp.acc: counters, then the RTT tally.
-const S_SEGMENTS = 0;
-const S_RETRANSMITS = 1;
-const S_FAST = 2;
-const S_TIMEOUTS = 3;
-const S_ACKED = 4;
-const S_DELIVERED = 5;
-const S_RTT = 6;
 
 /** What output() does about an acknowledgement when it sends no data. */
 const ACK_NONE = 0;
@@ -22,8 +16,8 @@ const ACK_LATER = 2;
 /** What a host's TCP records, for the host models' specs (`as const`: the specs check the shape). */
 export const TCP_STATISTICS = {
   tcpSegments: { type: 'counter', unit: 'segments', description: 'Data segments sent, retransmissions included, bare acknowledgements not (when an application uses TCP)' },
-  tcpRetransmits: { type: 'counter', unit: 'segments', description: 'Data segments sent again: fast retransmits, partial-ACK and timeout resends (when an application uses TCP)' },
-  tcpFastRetransmits: { type: 'counter', unit: 'recoveries', description: 'Entries into fast recovery: losses found from duplicate acknowledgements (when an application uses TCP)' },
+  tcpRetransmits: { type: 'counter', unit: 'segments', description: 'Data segments sent again: fast retransmits, SACK or partial-ACK recovery and timeout resends (when an application uses TCP)' },
+  tcpFastRetransmits: { type: 'counter', unit: 'recoveries', description: 'Entries into loss recovery (SACK or NewReno): losses found from duplicate acknowledgements or SACK blocks (when an application uses TCP)' },
   tcpTimeouts: { type: 'counter', unit: 'timeouts', description: 'Retransmission timeouts that fired (when an application uses TCP)' },
   tcpAckedBytes: { type: 'counter', unit: 'bytes', description: "Payload bytes acknowledged to this host's senders (when an application uses TCP)" },
   tcpDeliveredBytes: { type: 'counter', unit: 'bytes', description: "Payload bytes delivered in order to this host's receivers (when an application uses TCP)" },
@@ -45,14 +39,16 @@ export interface TcpUser {
  * recovery with partial acknowledgements, RFC 6298 retransmission timeout with backoff) and
  * DCTCP (ECN-capable segments, exact CE echo, window cut by α/2 once per window, RFC 8257).
  * Every segment is acknowledged at once unless `ackEvery` asks for delayed ACKs; the receiver
- * reassembles out-of-order data, so a loss costs one retransmission, not a window.
+ * reassembles out-of-order data, so a loss costs one retransmission, not a window. With SACK
+ * (on unless `sack: false`) the receiver reports what it holds and loss recovery follows RFC
+ * 6675 (tcp-sack.ts) for either congestion control.
  */
 export class Tcp {
   private readonly conns: Conn[] = [];
   /** Index of the first connection to each (remote address, remote port); see find(). */
   private readonly byPeer = new Map<number, number>();
-  /** Connections with data to send that found the host's output queue full, oldest first. */
-  private readonly blocked: Conn[] = [];
+  /** What leaves: segments, retransmissions, acknowledgements; and the connections waiting for room. */
+  private readonly out: TcpOutput;
   private readonly rtoTimer: number;
   private readonly ackTimer: number;
   /** Slow start and congestion avoidance count at most this many bytes per ACK (RFC 3465's L: ackEvery segments). */
@@ -76,16 +72,17 @@ export class Tcp {
     private readonly ctx: Context,
     private readonly address: number,
     private readonly params: TcpParams,
-    private readonly transmit: (p: Packet) => void,
+    transmit: (p: Packet) => void,
     private readonly user: TcpUser,
     /**
      * Whether the host takes another data segment now. Like Linux's TCP Small Queues, a sender
      * waits for room instead of overflowing its own queue (which would lose a window at once);
      * the host calls wake() when room appears. Retransmissions and acknowledgements never wait.
      */
-    private readonly room: () => boolean = () => true,
+    room: () => boolean = () => true,
   ) {
     this.mss = params.mss;
+    this.out = new TcpOutput(ctx, address, params, transmit, room, this.acc);
     this.rtoTimer = ctx.timer((index) => this.rtoFired(this.conns[index]!));
     this.ackTimer = ctx.timer((index) => this.ackFired(this.conns[index]!));
     this.abcLimit = params.ackEvery * params.mss;
@@ -118,11 +115,12 @@ export class Tcp {
 
   /** Opens a connection to (raddr, rport) from a fresh local port. */
   open(raddr: number, rport: number, cc: number, app: number): Conn {
-    return this.add(this.nextPort++, raddr, rport, cc, app);
+    // Until the peer's first segment says otherwise (it lacks F_SACK_OK), SACK is assumed.
+    return this.add(this.nextPort++, raddr, rport, cc, app, this.params.sack);
   }
 
-  private add(lport: number, raddr: number, rport: number, cc: number, app: number): Conn {
-    const c = new Conn(this.conns.length, lport, raddr, rport, flowHash(this.address, raddr, lport, rport, PROTO_TCP), cc, app, this.params, this.ctx.now);
+  private add(lport: number, raddr: number, rport: number, cc: number, app: number, sackOk: boolean): Conn {
+    const c = new Conn(this.conns.length, lport, raddr, rport, flowHash(this.address, raddr, lport, rport, PROTO_TCP), cc, app, this.params, this.ctx.now, sackOk);
     this.conns.push(c);
     const k = peerKey(raddr, rport);
     if (!this.byPeer.has(k)) this.byPeer.set(k, c.index);
@@ -161,55 +159,27 @@ export class Tcp {
     if (index < 0) {
       const app = this.user.accept(p.dport);
       if (app < 0) return;
-      index = this.add(p.dport, p.src, p.sport, (p.flags & F_ECT) !== 0 ? CC_DCTCP : CC_RENO, app).index;
+      index = this.add(p.dport, p.src, p.sport, (p.flags & F_ECT) !== 0 ? CC_DCTCP : CC_RENO, app, this.params.sack && (p.flags & F_SACK_OK) !== 0).index;
     }
     const c = this.conns[index]!;
+    if (c.sackOk && (p.flags & F_SACK_OK) === 0) c.sackOk = false;
     if ((p.flags & F_ACK) !== 0) this.onAck(c, p);
     if (p.len > 0) this.output(c, this.onData(c, p) ? ACK_NOW : ACK_LATER);
-    else if (c.sndNxt < c.sndLimit) this.output(c, ACK_NONE);
+    else if (c.sndNxt < c.sndLimit || (c.inRecovery && c.sackOk)) this.output(c, ACK_NONE);
   }
 
   /**
-   * Sends what the window allows. If no data went (data carries the acknowledgement), `ack`
-   * says whether to send a bare acknowledgement now, later (delayed ACK) or not at all.
+   * Sends what the window allows (in SACK recovery, what the pipe allows). If no data went (data
+   * carries the acknowledgement), `ack` says whether to send a bare acknowledgement now, later
+   * (delayed ACK) or not at all.
    */
   private output(c: Conn, ack: number): void {
-    const mss = this.mss;
-    let sent = false;
-    for (;;) {
-      const seq = c.sndNxt;
-      if (seq >= c.sndLimit) break;
-      let end = Math.min(seq + mss, c.sndLimit);
-      const b = boundaryAfter(c.txEnds, seq);
-      const psh = b >= 0 && c.txEnds[b]! <= end;
-      if (psh) end = c.txEnds[b]!;
-      const flight = seq - c.sndUna;
-      if (flight > 0 && flight + (end - seq) > c.cwnd) break;
-      if (!this.room()) {
-        if (!c.blocked) {
-          c.blocked = true;
-          this.blocked.push(c);
-        }
-        break;
-      }
-      this.segment(c, seq, end - seq, psh ? c.txWords[b]! : -1);
-      c.sndNxt = end;
-      if (end > c.sndMax) c.sndMax = end;
-      sent = true;
-    }
-    if (sent) {
+    if (c.inRecovery && c.sackOk ? this.out.recovery(c) : this.out.window(c)) {
       if (c.rtoDeadline === Infinity) this.armRto(c);
-    } else if (ack === ACK_NOW) this.sendAck(c);
+    } else if (ack === ACK_NOW) this.out.ack(c);
     else if (ack === ACK_LATER) this.delayAck(c);
   }
 
-  /** A bare acknowledgement of everything received in order. */
-  private sendAck(c: Conn): void {
-    c.unacked = 0;
-    c.ackDeadline = Infinity;
-    this.transmit(makePacket(this.address, c.raddr, c.lport, c.rport, PROTO_TCP, c.ceEcho ? F_ACK | F_ECE : F_ACK,
-      wireSize(0, TCP_HEADER), 0, c.sndNxt, c.rcvNxt, c.hash, this.ctx.now, c.tsRecent, -1));
-  }
 
   /**
    * Acknowledges within delayedAckTimeout unless more data (or data to send) comes first. Like
@@ -233,14 +203,14 @@ export class Tcp {
       this.ctx.schedule(this.ackTimer, c.ackDeadline - now, c.index);
       return;
     }
-    this.sendAck(c);
+    this.out.ack(c);
   }
 
   /** The host's output queue has room again: blocked connections send, oldest first. */
   wake(): void {
-    const list = this.blocked;
+    const list = this.out.blocked;
     let n = list.length;
-    while (n-- > 0 && this.room()) {
+    while (n-- > 0 && this.out.room()) {
       const c = list.shift()!;
       c.blocked = false;
       this.output(c, ACK_NONE);
@@ -248,58 +218,49 @@ export class Tcp {
   }
 
   get waiting(): boolean {
-    return this.blocked.length > 0;
-  }
-
-  /** Sends payload [seq, seq + len); `word` ≥ 0 marks the end of a message (PSH) and rides with it. */
-  private segment(c: Conn, seq: number, len: number, word: number): void {
-    let flags = F_ACK;
-    if (word >= 0) flags |= F_PSH;
-    if (c.cc === CC_DCTCP) flags |= F_ECT;
-    if (c.ceEcho) flags |= F_ECE;
-    this.acc[S_SEGMENTS]!++;
-    if (seq < c.sndMax) this.acc[S_RETRANSMITS]!++;
-    // The segment acknowledges everything received so far.
-    c.unacked = 0;
-    c.ackDeadline = Infinity;
-    this.transmit(makePacket(this.address, c.raddr, c.lport, c.rport, PROTO_TCP, flags, wireSize(len, TCP_HEADER), len, seq, c.rcvNxt, c.hash, this.ctx.now, c.tsRecent, word));
-  }
-
-  /** Resends the segment at `seq` (loss recovery). */
-  private resend(c: Conn, seq: number): void {
-    let end = Math.min(seq + this.mss, c.sndMax);
-    const b = boundaryAfter(c.txEnds, seq);
-    const psh = b >= 0 && c.txEnds[b]! <= end;
-    if (psh) end = c.txEnds[b]!;
-    if (end > seq) this.segment(c, seq, end - seq, psh ? c.txWords[b]! : -1);
+    return this.out.blocked.length > 0;
   }
 
   private onAck(c: Conn, p: Packet): void {
     const ack = p.ack;
     const mss = this.mss;
+    const sack = c.sackOk && (p.flags & F_SACK) !== 0;
+    const sackedBefore = c.sackedBytes;
     if (ack > c.sndUna) {
       const acked = ack - c.sndUna;
       // RFC 7661: grow the window only while it limits the sender, not while the host holds it back.
       const limited = c.sndMax - c.sndUna + mss > (c.cwnd < c.ssthresh ? c.cwnd / 2 : c.cwnd);
+      // A first hole filled without a retransmission, data SACKed above it: it arrived late (reordering).
+      if (c.sacked.length > 0 && c.sndUna >= c.highRxt) c.reordering = true;
       c.sndUna = ack;
       if (c.sndNxt < ack) c.sndNxt = ack;
+      if (c.sacked.length > 0) sackTrim(c);
+      if (sack) sackTake(c, p as SackPacket);
       this.acc[S_ACKED] += acked;
-      if (p.echo >= 0) this.sample(c, this.ctx.now - p.echo);
+      if (p.echo >= 0) {
+        const r = this.ctx.now - p.echo;
+        tallyAdd(this.acc, S_RTT, r);
+        rttSample(c, r, this.params);
+      }
       const ends = c.txEnds;
       while (ends.length > 0 && ends[0]! <= ack) {
         ends.shift();
         c.txWords.shift();
       }
-      if (c.cc === CC_DCTCP) this.dctcp(c, acked, (p.flags & F_ECE) !== 0);
+      if (c.cc === CC_DCTCP) dctcpAck(c, acked, (p.flags & F_ECE) !== 0, this.params);
       if (c.inRecovery) {
         if (ack >= c.recover) {
           // Full acknowledgement: leave recovery with the halved window.
           c.inRecovery = false;
           c.dupAcks = 0;
           c.cwnd = c.ssthresh;
-        } else {
-          // Partial acknowledgement: the next hole is lost too; resend it, deflate the window.
-          this.resend(c, ack);
+        } else if (c.sackOk) {
+          this.deliver(c, acked + c.sackedBytes - sackedBefore);
+          this.out.advanced = true;
+        }
+        else {
+          // NewReno's partial acknowledgement: the next hole is lost too; resend it, deflate the window.
+          this.out.retransmit(c, ack, c.sndMax);
           c.cwnd = Math.max(c.cwnd - acked + mss, mss);
         }
       } else {
@@ -314,55 +275,44 @@ export class Tcp {
       else this.armRto(c);
       if (c.sndUna >= c.sndLimit) this.user.drained(c);
     } else if (ack === c.sndUna && p.len === 0 && c.sndMax > c.sndUna) {
+      if (sack) sackTake(c, p as SackPacket);
       c.dupAcks++;
-      if (c.inRecovery) c.cwnd += mss;
-      else if (c.dupAcks === 3 && ack > c.recover) {
+      if (c.inRecovery) {
+        // NewReno inflates the window per duplicate; SACK recovery counts what was delivered instead.
+        if (c.sackOk) this.deliver(c, c.sackedBytes - sackedBefore);
+        else c.cwnd += mss;
+      } else if (ack > c.recover && (c.sackOk ? c.dupAcks >= 3 || lostEdge(c, mss, false) > ack : c.dupAcks === 3)) {
         c.ssthresh = Math.max((c.sndMax - c.sndUna) / 2, 2 * mss);
         c.recover = c.sndMax;
         c.inRecovery = true;
         this.acc[S_FAST]!++;
-        this.resend(c, c.sndUna);
-        c.cwnd = c.ssthresh + 3 * mss;
+        if (c.sackOk) {
+          // RFC 6675 (4): cwnd = ssthresh, the first hole goes at once, the rest as the pipe allows.
+          c.cwnd = c.ssthresh;
+          c.recoverFs = c.sndMax - c.sndUna;
+          c.prrDelivered = 0;
+          c.lostMark = c.sndUna;
+          c.prrOut = this.out.retransmit(c, ack, Math.min(c.sndMax, nextSacked(c, ack)));
+          c.highRxt = ack + c.prrOut;
+        } else {
+          this.out.retransmit(c, ack, c.sndMax);
+          c.cwnd = c.ssthresh + 3 * mss;
+        }
       }
     }
   }
 
-  /** RFC 8257: α tracks the marked fraction per window; an echoed mark cuts the window by α/2, once per window. */
-  private dctcp(c: Conn, acked: number, ece: boolean): void {
-    c.winAcked += acked;
-    if (ece) c.winMarked += acked;
-    if (c.sndUna >= c.winEnd) {
-      const g = this.params.dctcpG;
-      c.alpha = (1 - g) * c.alpha + (g * c.winMarked) / Math.max(c.winAcked, 1);
-      c.winAcked = 0;
-      c.winMarked = 0;
-      c.winEnd = c.sndMax;
-    }
-    if (ece && !c.inRecovery && c.sndUna > c.cwrEnd) {
-      c.cwnd = Math.max(c.cwnd * (1 - c.alpha / 2), this.mss);
-      c.ssthresh = c.cwnd;
-      c.cwrEnd = c.sndMax;
-    }
-  }
-
-  /** RFC 6298 estimator. */
-  private sample(c: Conn, r: number): void {
-    tallyAdd(this.acc, S_RTT, r);
-    if (c.srtt < 0) {
-      c.srtt = r;
-      c.rttvar = r / 2;
-    } else {
-      c.rttvar = 0.75 * c.rttvar + 0.25 * Math.abs(c.srtt - r);
-      c.srtt = 0.875 * c.srtt + 0.125 * r;
-    }
-    c.rto = Math.min(Math.max(c.srtt + 4 * c.rttvar, this.params.minRto), this.params.maxRto);
+  /** In SACK recovery, an acknowledgement delivered `bytes` (cumulatively or selectively): PRR's sending quota grows with them. */
+  private deliver(c: Conn, bytes: number): void {
+    c.prrDelivered += bytes;
+    this.out.delivered = bytes;
   }
 
   /** Takes in a segment's payload; returns whether to acknowledge it at once. */
   private onData(c: Conn, p: Packet): boolean {
     const ce = (p.flags & F_CE) !== 0;
     // RFC 8257 §3.2: when the CE state changes, acknowledge what came before with the old echo.
-    if (ce !== c.ceEcho && c.unacked > 0) this.sendAck(c);
+    if (ce !== c.ceEcho && c.unacked > 0) this.out.ack(c);
     c.tsRecent = p.sent;
     c.ceEcho = ce;
     const seq = p.seq;
@@ -381,6 +331,8 @@ export class Tcp {
         }
       }
     } else insertRange(c.ooo, seq, end);
+    // RFC 2018: the first SACK block holds the segment that prompted the acknowledgement, if it is held out of order.
+    c.lastOoo = seq >= c.rcvNxt ? seq : -1;
     if (c.rcvNxt > before) {
       this.acc[S_DELIVERED] += c.rcvNxt - before;
       const ends = c.rxEnds;
@@ -410,7 +362,7 @@ export class Tcp {
     if (c.rtoDeadline === Infinity) return;
     if (now < c.rtoDeadline) {
       c.rtoPending = true;
-      this.ctx.schedule(this.rtoTimer, c.rtoDeadline - now, c.index);
+      this.ctx.schedule(this.rtoTimer, Math.ceil(c.rtoDeadline - now), c.index);
       return;
     }
     this.acc[S_TIMEOUTS]!++;
@@ -420,6 +372,8 @@ export class Tcp {
     c.inRecovery = false;
     c.dupAcks = 0;
     c.recover = c.sndMax;
+    // Going back resends holes: their late arrival is no sign of reordering.
+    c.highRxt = c.sndMax;
     c.rto = Math.min(c.rto * 2, this.params.maxRto);
     c.rtoDeadline = Infinity;
     this.output(c, ACK_NONE);

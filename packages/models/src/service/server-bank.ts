@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Component, defineSpec, SEC, SplitSimError, Tally, units } from '@splitsim/kernel';
+import { Component, defineSpec, SEC, SplitSimError, tallyAdd, units } from '@splitsim/kernel';
 import { distribution, distributionSchema } from '../distributions/index.ts';
 import { Calendar } from './calendar.ts';
 import { JobQueues } from './job-queues.ts';
@@ -28,9 +28,10 @@ const params = z
 
 type Params = z.output<typeof params>;
 
-// The bank's running figures, in one typed array: object fields holding doubles are boxed in V8,
-// one more cache line each, and a message to one of a hundred banks finds them cold.
-const W = 0; // wait: count, mean, m2, min, max (Welford, as Tally)
+// The bank's running figures, in one array of doubles: object fields holding doubles are boxed in
+// V8, one more cache line each, and a message to one of a hundred banks finds them cold. (A plain
+// array rather than a Float64Array: the kernel's tallyAdd then sees one kind of array everywhere.)
+const W = 0; // wait: a tally in the kernel's slots (count, mean, m2, min, max)
 const R = 5; // response: the same
 const AREA = 10; // ∫ jobs in the bank dt over the jobs that have left, ps
 const SERVED = 11;
@@ -41,21 +42,6 @@ const WAKE_AT = 15; // the pending wake-up's time, or Infinity
 // Constants read per job, here for the same reason.
 const SCALE = 16; // ps per second of service
 const WARMUP = 17;
-
-/** Tally.add, on five numbers of `acc` from `at`. */
-function observe(acc: Float64Array, at: number, x: number): void {
-  const n = ++acc[at]!;
-  const d = x - acc[at + 1]!;
-  acc[at + 1]! += d / n;
-  acc[at + 2]! += d * (x - acc[at + 1]!);
-  if (x < acc[at + 3]!) acc[at + 3] = x;
-  if (x > acc[at + 4]!) acc[at + 4] = x;
-}
-
-/** The five numbers from `at` as a Tally, to merge into a registered one. */
-function tallyOf(acc: Float64Array, at: number): Tally {
-  return Object.assign(new Tally(), { count: acc[at]!, mean: acc[at + 1]!, m2: acc[at + 2]!, min: acc[at + 3]!, max: acc[at + 4]! });
-}
 
 /**
  * A bank of single-server FIFO queues simulated by one component: the rack of a server farm.
@@ -112,7 +98,8 @@ export class ServerBank extends JobQueues<Params> {
   /** The pending wake-up: its generation (older ones are ignored) and time. */
   private wakeGen = 0;
 
-  private readonly acc = Float64Array.of(0, 0, 0, Infinity, -Infinity, 0, 0, 0, Infinity, -Infinity, 0, 0, 0, 0, 0, Infinity, SEC / this.params.speed, this.params.warmup);
+  // Infinity among them makes the literal an array of doubles from the start (see network/running.ts).
+  private readonly acc: number[] = [0, 0, 0, Infinity, -Infinity, 0, 0, 0, Infinity, -Infinity, 0, 0, 0, 0, 0, Infinity, SEC / this.params.speed, this.params.warmup];
   private readonly waitStat = this.ctx.stats.tally('wait');
   private readonly responseStat = this.ctx.stats.tally('response');
   private readonly served = this.ctx.stats.counter('served');
@@ -145,8 +132,8 @@ export class ServerBank extends JobQueues<Params> {
     this.meanInSystem.value = now > 0 ? area / now : acc[TOTAL]!;
     this.served.value = acc[SERVED]!;
     this.longest.value = acc[LONGEST]!;
-    if (acc[W]! > 0) this.waitStat.merge(tallyOf(acc, W));
-    if (acc[R]! > 0) this.responseStat.merge(tallyOf(acc, R));
+    this.waitStat.mergeSlots(acc, W);
+    this.responseStat.mergeSlots(acc, R);
   }
 
   /** Lazy: brings every queue up to time t (before its statistics or totals are read). */
@@ -199,7 +186,7 @@ export class ServerBank extends JobQueues<Params> {
     if (len + 1 > acc[LONGEST]!) acc[LONGEST] = len + 1;
     acc[TOTAL]!++;
     if (len === 0) {
-      if (now >= acc[WARMUP]!) observe(acc, W, 0);
+      if (now >= acc[WARMUP]!) tallyAdd(acc, W, 0);
       if (!this.lazy) {
         this.idleUpdates.remove(i);
         this.completions.set(i, due);
@@ -232,7 +219,7 @@ export class ServerBank extends JobQueues<Params> {
       if (this.updateProb > 0 && this.rng.next() < this.updateProb) this.port.send(report(len), i);
       if (len === 0) break;
       const arrived = q[b + 2]!;
-      if (arrived >= acc[WARMUP]!) observe(acc, W, due - arrived);
+      if (arrived >= acc[WARMUP]!) tallyAdd(acc, W, due - arrived);
       due = q[b + 3]!;
       if (due > t) break;
     }
@@ -250,7 +237,7 @@ export class ServerBank extends JobQueues<Params> {
   /** A job of queue i, here since `arrived`, leaves at time `at`. */
   private depart(i: number, at: number, arrived: number, token: number): void {
     const acc = this.acc;
-    if (arrived >= acc[WARMUP]!) observe(acc, R, at - arrived);
+    if (arrived >= acc[WARMUP]!) tallyAdd(acc, R, at - arrived);
     acc[AREA]! += at - arrived;
     acc[SERVED]!++;
     acc[TOTAL]!--;

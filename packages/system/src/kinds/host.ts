@@ -23,6 +23,8 @@ export const hostParams = z
     apps: appList,
     /** Settings of its TCP stack (e.g. `{ ackEvery: 2 }`), checked by the host model. */
     tcp: z.record(z.string(), z.unknown()).optional(),
+    /** Link framing of its packets: Ethernet (the default) or point-to-point (2 bytes, as ns-3's point-to-point links), for comparisons. */
+    framing: z.enum(['ethernet', 'ppp']).optional(),
   })
   .strict();
 

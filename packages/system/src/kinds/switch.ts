@@ -18,6 +18,8 @@ export const switchParams = z
     ports: z.number().int().positive().max(65536),
     buffer: capacity().default({ unit: 'packets', size: 100 }),
     ecnThreshold: capacity().optional(),
+    /** How to pick among equal-cost ports: by the flow's hash (the default: a flow keeps one path) or at random for every packet. */
+    ecmp: z.enum(['flow', 'packet']).optional(),
   })
   .strict()
   .superRefine((p, ctx) => {
