@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   fattree: () => import('./fattree.ts'),
   'mixed-fidelity': () => import('./mixed-fidelity.ts'),
   datacenter: () => import('./datacenter.ts'),
+  paired: () => import('./paired.ts'),
   raft: () => import('./raft.ts'),
   'cost-model': () => import('./cost-model.ts'),
   tune: () => import('./tune.ts'),

@@ -6,6 +6,9 @@
  * per --time-unit (default ms): a million jobs at 90 per second would span 3.1 hours of simulated
  * time, past the 2^53 ps (2.5 h) that integer picoseconds hold exactly; the unit changes no event.
  *
+ * `--progress` draws the live progress line `splitsim run` shows on a terminal (into nothing), to
+ * measure what it costs.
+ *
  * `--user-models` runs, round by round in turn, the same queue built from a user's model module
  * (bench/user-models: the same algorithms, loaded through `modules` and the catalogue) and
  * reports its jobs per second against the built-in models', as the median ratio of the pairs.
@@ -16,9 +19,12 @@ import { mmc } from '@splitsim/models';
 import { completed, loadConfig, runSequential } from '@splitsim/runtime';
 import config from '../configs/mmc.ts';
 import { benchArgs } from './args.ts';
+import { liveProgress } from './live-progress.ts';
 
 interface Round {
   jobsPerSec: number;
+  /** Jobs per second of this process's CPU time in the run: what a loaded, shared machine disturbs least. */
+  jobsPerCpuSec: number;
   eventsPerSec: number;
   meanWait: number;
   meanResponse: number;
@@ -28,20 +34,23 @@ interface Round {
 }
 
 /** One run of the queue: the plan from `cfg` and `catalog`, run in one engine, timed from the first event to the last. */
-function once(cfg: Config, catalog: Catalog, params: Record<string, unknown>, seed: number, jobs: number, unit: number): Round {
+function once(cfg: Config, catalog: Catalog, params: Record<string, unknown>, seed: number, jobs: number, unit: number, progress = false): Round {
   const system = cfg.system(params);
   const plan = instantiate(system, cfg.instantiations.single!(system, params), { config: cfg.name, instantiation: 'single', seed, catalog });
-  const { result, metrics, wallSeconds } = completed(runSequential(plan, { catalog }));
+  const cpu0 = process.cpuUsage();
+  const { result, metrics, wallSeconds } = completed(runSequential(plan, { catalog, ...(progress ? { progress: liveProgress(), progressMs: 200 } : {}) }));
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const server = metrics.find((m) => m.path === 'server')!.stats as Record<string, { mean: number; count: number }>;
   const served = server.response!.count;
   if (served !== jobs) throw new Error(`expected ${jobs} jobs served, got ${served}`);
-  return { jobsPerSec: served / wallSeconds, eventsPerSec: result.events / wallSeconds, meanWait: server.wait!.mean / unit, meanResponse: server.response!.mean / unit, wallSeconds, now: result.now, events: result.events };
+  return { jobsPerSec: served / wallSeconds, jobsPerCpuSec: served / cpuSeconds, eventsPerSec: result.events / wallSeconds, meanWait: server.wait!.mean / unit, meanResponse: server.response!.mean / unit, wallSeconds, now: result.now, events: result.events };
 }
 
 const UNITS: Record<string, number> = { s: SEC, ms: MS, us: US };
 
 export async function run(args: string[]): Promise<void> {
-  const o = benchArgs(args, { lambda: 90, mu: 10, c: 10, jobs: 1_000_000, seed: 1, rounds: 3, warmup: 1, 'time-unit': 'ms', 'user-models': false });
+  const o = benchArgs(args, { lambda: 90, mu: 10, c: 10, jobs: 1_000_000, seed: 1, rounds: 3, warmup: 1, 'time-unit': 'ms', 'user-models': false, progress: false });
   const unit = UNITS[o['time-unit']];
   if (!unit) throw new Error(`--time-unit must be one of ${Object.keys(UNITS).join(', ')}`);
   const perSecond = SEC / unit;
@@ -53,7 +62,7 @@ export async function run(args: string[]): Promise<void> {
   // Warm-up rounds let the JIT settle; like every JIT benchmark harness, they are not counted.
   for (let r = 0; r < o.warmup + o.rounds; r++) {
     const counted = r >= o.warmup;
-    const round = once(config as unknown as Config, builtinCatalog(), params, o.seed, o.jobs, unit);
+    const round = once(config as unknown as Config, builtinCatalog(), params, o.seed, o.jobs, unit, o.progress);
     const userRound = user ? once(user.config, user.catalog, params, o.seed, o.jobs, unit) : null;
     if (userRound && userRound.events !== round.events) throw new Error(`the user models executed ${userRound.events} events, the built-in ones ${round.events}`);
     const line = (x: Round) => `${(x.jobsPerSec / 1e6).toFixed(2)} M jobs/s, ${(x.eventsPerSec / 1e6).toFixed(2)} M events/s, ${x.wallSeconds.toFixed(3)} s wall`;
@@ -74,10 +83,12 @@ export async function run(args: string[]): Promise<void> {
     c: o.c,
     jobs: o.jobs,
     seed: o.seed,
+    progress: o.progress,
     timeUnit: o['time-unit'],
     rounds: o.rounds,
     warmupRounds: o.warmup,
     jobsPerSec: median('jobsPerSec'),
+    jobsPerCpuSec: median('jobsPerCpuSec'),
     eventsPerSec: median('eventsPerSec'),
     meanWait: rounds[0]!.meanWait,
     meanResponse: rounds[0]!.meanResponse,

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { FAULT_STATISTICS, MS, parseTime, type ComponentMetrics, type StatisticDoc } from '@splitsim/kernel';
 import { builtinCatalog, instantiate, type Catalog, type ModelRule, type Plan } from '@splitsim/instantiation';
-import { completed, loadConfig, planConfig, runSequential } from '@splitsim/runtime';
+import { completed, loadConfig, planConfig, recordSettings, runSequential, withRecord } from '@splitsim/runtime';
 import { System, switchPort } from '@splitsim/system';
 import type { AppInput } from '@splitsim/models';
 
@@ -52,10 +52,12 @@ async function runConfig(c: (typeof CASES)[number]): Promise<Run> {
   return { name: `${c.file} ${JSON.stringify(c.set ?? {})}`, plan, catalog: loaded.catalog, metrics };
 }
 
-function runSystem(name: string, system: System, models: ModelRule[], until: number): Run {
+function runSystem(name: string, system: System, models: ModelRule[], until: number, record = false): Run {
   const catalog = builtinCatalog();
-  const plan = instantiate(system, { models }, { config: name, instantiation: 'test', seed: 1 });
-  return { name, plan, catalog, metrics: completed(runSequential(plan, { catalog, until })).metrics };
+  let plan = instantiate(system, { models }, { config: name, instantiation: 'test', seed: 1 });
+  // A recorded run (--record) adds the link series and flow completion distributions.
+  if (record) plan = withRecord(plan, recordSettings('100us', until));
+  return { name: record ? `${name} recorded` : name, plan, catalog, metrics: completed(runSequential(plan, { catalog, until })).metrics };
 }
 
 /** Every built-in application, each alone on its host, on one switch; `detailed` puts every host behind a NIC. */
@@ -126,7 +128,9 @@ function shapeOk(type: StatisticDoc['type'], value: unknown): boolean {
   const keys = SHAPES[type];
   if (keys === null) return typeof value === 'number';
   if (typeof value !== 'object' || value === null) return false;
-  return JSON.stringify(Object.keys(value).sort()) === JSON.stringify([...keys].sort());
+  // A recorded run's quantile sketches also give their whole distribution.
+  const own = Object.keys(value).filter((k) => !(type === 'quantiles' && k === 'cdf'));
+  return JSON.stringify(own.sort()) === JSON.stringify([...keys].sort());
 }
 
 /** `wait.class*` → /^wait\.class.*$/. */
@@ -142,7 +146,9 @@ const runs: Run[] = [];
 before(async () => {
   for (const c of CASES) runs.push(await runConfig(c));
   for (const detailed of [false, true]) {
-    runs.push(runSystem(detailed ? 'apps-detailed' : 'apps', appsSystem(detailed), detailed ? [{ kind: 'host', model: 'host.detailed' }, ...NETWORK] : NETWORK, 2 * MS));
+    for (const record of [false, true]) {
+      runs.push(runSystem(detailed ? 'apps-detailed' : 'apps', appsSystem(detailed), detailed ? [{ kind: 'host', model: 'host.detailed' }, ...NETWORK] : NETWORK, 2 * MS, record));
+    }
   }
   for (const model of ['lb.random', 'lb.round-robin', 'lb.hash', 'lb.jsq', 'lb.jsq-d', 'lb.ll-d']) {
     const { system, models } = lbSystem(model);

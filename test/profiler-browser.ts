@@ -24,8 +24,12 @@ export interface Page {
   /** Evaluates an expression in the page and returns its value (JSON-serializable). */
   evaluate<T>(expression: string): Promise<T>;
   mouseMove(x: number, y: number): Promise<void>;
-  /** A PNG of the viewport. */
-  screenshot(): Promise<Buffer>;
+  /** A PNG of the viewport; with `fullPage`, of the whole page at the viewport's width. */
+  screenshot(options?: { fullPage?: boolean }): Promise<Buffer>;
+  /** Every URL the page asked for since it was opened (itself included). */
+  requests(): string[];
+  /** Uncaught exceptions in the page's scripts since it was opened. */
+  errors(): string[];
   close(): Promise<void>;
 }
 
@@ -78,8 +82,12 @@ export async function openPage(file: string, size: { width: number; height: numb
     let nextId = 1;
     const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
     const listeners: ((method: string) => void)[] = [];
+    const requested: string[] = [];
+    const thrown: string[] = [];
     ws.on('message', (raw: Buffer) => {
-      const msg = JSON.parse(raw.toString()) as { id?: number; result?: unknown; error?: { message: string }; method?: string };
+      const msg = JSON.parse(raw.toString()) as { id?: number; result?: unknown; error?: { message: string }; method?: string; params?: { request?: { url: string } } };
+      if (msg.method === 'Network.requestWillBeSent' && msg.params?.request) requested.push(msg.params.request.url);
+      if (msg.method === 'Runtime.exceptionThrown') thrown.push(JSON.stringify((msg.params as { exceptionDetails?: unknown }).exceptionDetails).slice(0, 500));
       if (msg.id !== undefined) {
         const p = pending.get(msg.id);
         pending.delete(msg.id);
@@ -94,6 +102,8 @@ export async function openPage(file: string, size: { width: number; height: numb
         ws.send(JSON.stringify({ id, method, params }));
       });
     await send('Page.enable');
+    await send('Network.enable');
+    await send('Runtime.enable');
     await send('Emulation.setDeviceMetricsOverride', { width: size.width, height: size.height, deviceScaleFactor: 1, mobile: false });
     const loaded = new Promise<void>((resolve) => listeners.push((m) => m === 'Page.loadEventFired' && resolve()));
     await send('Page.navigate', { url: pathToFileURL(file).href });
@@ -107,10 +117,14 @@ export async function openPage(file: string, size: { width: number; height: numb
       async mouseMove(x: number, y: number) {
         await send('Input.dispatchMouseEvent', { type: 'mouseMoved', x, y });
       },
-      async screenshot() {
-        const r = await send<{ data: string }>('Page.captureScreenshot', { format: 'png' });
+      async screenshot(options = {}) {
+        if (!options.fullPage) return Buffer.from((await send<{ data: string }>('Page.captureScreenshot', { format: 'png' })).data, 'base64');
+        const height = (await send<{ result: { value: number } }>('Runtime.evaluate', { expression: 'document.documentElement.scrollHeight', returnByValue: true })).result.value;
+        const r = await send<{ data: string }>('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true, clip: { x: 0, y: 0, width: size.width, height, scale: 1 } });
         return Buffer.from(r.data, 'base64');
       },
+      requests: () => [...requested],
+      errors: () => [...thrown],
       async close() {
         try {
           await send('Browser.close').catch(() => {});

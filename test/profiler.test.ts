@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MultiDirectedGraph } from 'graphology';
-import { analyseRun, profileRun, summaryText, waitColour, type Wtpg, type WtpgJson } from '@splitsim/profiler';
+import { analyseRun, colourScale, profileRun, summaryText, waitColour, type Wtpg, type WtpgJson } from '@splitsim/profiler';
 import { FIXTURES, synthesize } from './profiler-synthetic.ts';
 
 // Every temporary directory of this file lives under one, removed at the end.
@@ -48,8 +48,11 @@ test('unbalanced PHOLD: the 4× loaded instance is the bottleneck and every neig
   }
   assert.ok(summary.waitingOn['i0']!.every((w) => w.largest));
   assert.deepEqual(summary.idle.sort(), ['i1', 'i2', 'i3']);
-  // Red for the bottleneck: the node colour is the one for its (small) wait share, redder than the others'.
-  assert.equal(graph.getNodeAttribute('i0', 'color'), waitColour(lowest.waitShare));
+  // Red for the bottleneck: it waits least, so it sits at the red end of the run's own scale.
+  const scale = graph.getAttribute('colourScale');
+  assert.equal(scale.lo, lowest.waitShare);
+  assert.equal(graph.getNodeAttribute('i0', 'color'), waitColour(lowest.waitShare, scale));
+  assert.equal(graph.getNodeAttribute('i0', 'color'), waitColour(0), 'drawn the reddest red');
   assert.equal(graph.getNodeAttribute('i0', 'role'), 'bottleneck');
   const split = summary.advice.find((a) => a.kind === 'split');
   assert.ok(split && split.instances[0] === 'i0' && /does about 4\.0× their work \(and executes 4\.0× their events\); split it into up to 4 instances/.test(split.text), split?.text);
@@ -180,4 +183,20 @@ test('a small surplus is advised to move to the waiting neighbours, not to be sp
   assert.ok(move, JSON.stringify(summary.advice));
   assert.match(move.text, /^rebalance i0: .* does about 1\.2× their work .*; move about 2\d % of its components \(about 2\d of its 100\) to the instances that wait most for it \(i\d, i\d, i\d\)/);
   assert.ok(!summary.advice.some((a) => a.kind === 'split'));
+});
+
+test('node colours span the run\'s own range of wait shares, but a balanced run stays one colour', () => {
+  // The demo's trial: instances waiting 67 to 83 % were all green on the absolute scale.
+  const demo = colourScale([0.67, 0.75, 0.83]);
+  assert.deepEqual([waitColour(0.67, demo), waitColour(0.83, demo)], [waitColour(0), waitColour(1)], 'busiest red, most idle green');
+  assert.notEqual(waitColour(0.67), waitColour(0.67, demo));
+  // Balanced (1 % apart): widened to the outlier threshold, both near the middle, neither red nor green.
+  const balanced = colourScale([0.78, 0.79]);
+  assert.ok(Math.abs(balanced.hi - balanced.lo - 0.15) < 1e-12);
+  for (const share of [0.78, 0.79]) {
+    const c = waitColour(share, balanced);
+    const [r, g] = [parseInt(c.slice(1, 3), 16), parseInt(c.slice(3, 5), 16)];
+    assert.ok(Math.abs(r - g) < 40, `${share}: ${c} is yellowish`);
+  }
+  assert.deepEqual(colourScale([0.01, 0.02]), { lo: 0, hi: 0.15 }, 'kept within [0, 1]');
 });

@@ -78,12 +78,12 @@ test('report.html plots queue depth and load per server, latency per class and r
   const dir = mkdtempSync(join(tmpdir(), 'smart-routing-'));
   writeReport(dir, { title: 'smart-routing', facts: ['seed 42'], figures: config.summary!(r.metrics, config.params.parse({})), metrics: r.metrics });
   const html = readFileSync(join(dir, 'report.html'), 'utf8');
-  for (const metric of ['depth', 'load', 'latency.class0', 'latency.class1', 'rehashRate', 'perceived.server2']) assert.ok(html.includes(`>${metric}</text>`), `no chart for ${metric}`);
-  assert.ok(!/<script|https?:\/\//.test(html), 'report.html must be self-contained');
+  for (const metric of ['depth', 'load', 'latency.class0', 'latency.class1', 'rehashRate', 'perceived.server2']) assert.ok(html.includes(`<figcaption><b>${metric}</b>`), `no chart for ${metric}`);
+  assert.doesNotMatch(html, /\b(src|href)=["']?(https?:)?\/\//, 'report.html must be self-contained (test/report-browser.test.ts checks it in a browser)');
   assert.ok(existsSync(join(dir, 'series.csv')));
   const csv = readFileSync(join(dir, 'series.csv'), 'utf8').split('\n');
-  assert.equal(csv[0], 'probe,metric,time_s,value');
-  assert.ok(csv.some((l) => l.startsWith('probes/server2,load,')));
+  assert.equal(csv[0], 'component,statistic,unit,time_s,value');
+  assert.ok(csv.some((l) => l.startsWith('probes/server2,load,share,')));
 });
 
 test('the split instantiation cuts the client ↔ server links, and only when they have latency', () => {

@@ -35,7 +35,7 @@ test('a user project: pack, install, run the tutorial’s models in one instance
       assert.equal(r.status, 0, `${how.join(' ')}: ${r.stderr}`);
       assert.match(r.stdout, /requests answered {2}3,988\n/);
       assert.match(r.stdout, /rehashes {11}1,095\n/);
-      assert.match(r.stdout, /ping round trip {4}7\.90400 µs {3}theory 7\.90400 µs, error 0\.00 %\n/);
+      assert.match(r.stdout, /ping round trip {4}7\.904 µs {3}theory 7\.904 µs, error 0\.00 %\n/);
       return readFileSync(join(project, `run${i}/metrics.json`), 'utf8');
     });
     assert.equal(runs[1], runs[0], 'threads give the bytes of one instance');

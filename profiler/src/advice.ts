@@ -46,7 +46,20 @@ const SPLIT_RATIO = 1.5;
 
 export function advise(metrics: Metrics, findings: Findings, context: AdviceContext | null = null): Advice[] {
   const out = adviseFromWaits(metrics, findings, context);
-  if (context === null) return out;
+  if (context !== null) contextAdvice(out, metrics, context);
+  // Last: it is about how firm the speed figure is, not about the partition.
+  if (!metrics.speed.agree) {
+    out.push({
+      kind: 'speed',
+      instances: [],
+      text: `for a firmer speed figure, profile a longer run or drop fewer samples: the instances' own figures differ by ${percent(metrics.speed.spread)} (${speedShort(metrics.speed.min)} to ${speedShort(metrics.speed.max)}) because their windows cover slightly different parts of the run`,
+    });
+  }
+  return out;
+}
+
+/** What version 2 logs add: too many instances for the cores, a shared machine (first), the rebalance proposal. */
+function contextAdvice(out: Advice[], metrics: Metrics, context: AdviceContext): void {
   const k = metrics.instances.length;
   if (context.cores !== null && k > context.cores) {
     out.unshift({
@@ -74,7 +87,6 @@ export function advise(metrics: Metrics, findings: Findings, context: AdviceCont
         `${gain >= 1.005 ? `predicted ${gain.toFixed(2)}× this partition's speed on ${context.cores ?? '?'} cores` : 'no faster partition than this one'} (cost model; writes partition.json for \`splitsim run --partition-file\`)`,
     });
   }
-  return out;
 }
 
 /** Names what moves: the first moves of the same-count proposal as paths and globs. */
@@ -94,13 +106,6 @@ function adviseFromWaits(metrics: Metrics, findings: Findings, context: AdviceCo
   const byName = new Map(all.map((i) => [i.instance, i]));
   const busy = (name: string) => 1 - byName.get(name)!.waitShare;
 
-  if (!metrics.speed.agree) {
-    out.push({
-      kind: 'speed',
-      instances: [],
-      text: `instances disagree on the simulation speed (${speedShort(metrics.speed.min)} to ${speedShort(metrics.speed.max)}, spread ${percent(metrics.speed.spread)}): their windows cover different parts of the run; profile a longer run or drop fewer samples`,
-    });
-  }
   if (all.length === 1) {
     out.push({ kind: 'single', instances: [all[0]!.instance], text: 'a single instance waits for no one: nothing to balance; to use more cores, partition the system into several instances' });
     return out;

@@ -47,3 +47,16 @@ export function rate(perSecond: number): string {
   if (perSecond >= 1e3) return `${+(perSecond / 1e3).toPrecision(3)} k/s`;
   return `${+perSecond.toPrecision(3)}/s`;
 }
+
+/**
+ * What a reader should make of instances whose own speed figures differ. Synchronized instances
+ * advance together, so the difference comes from their sample windows covering slightly
+ * different stretches of the run: it says how firm the speed figure is, not that the run is wrong.
+ */
+export function speedNotice(speed: { min: number; max: number; spread: number }): string {
+  const range = `${speedShort(speed.min)} to ${speedShort(speed.max)}`;
+  if (speed.spread <= 0.25) {
+    return `The instances' own speed figures differ by ${percent(speed.spread)} (${range}): their profile windows cover slightly different stretches of the run. Nothing is wrong; the speed shown is their median.`;
+  }
+  return `The instances' own speed figures differ by ${percent(speed.spread)} (${range}): their profile windows cover quite different stretches of the run (a run short for its profile interval, or an instance that started late). Wait shares still hold; for a firm speed, profile a longer run.`;
+}

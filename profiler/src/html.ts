@@ -1,6 +1,6 @@
 import { colourStops } from './colour.ts';
 import { edgeId, nodeId } from './dot.ts';
-import { duration, percent, rate, speedLong } from './format.ts';
+import { duration, percent, rate, speedLong, speedNotice } from './format.ts';
 import type { ProfileSummary } from './profile-run.ts';
 import type { Wtpg } from './wtpg.ts';
 
@@ -61,10 +61,11 @@ export function toHtml(graph: Wtpg, svg: string, s: ProfileSummary): string {
       return `<tr data-node="${indexOf.get(i.instance)}" class="${v.role}"><td><span class="sw" style="background:${v.color}"></span>${esc(i.instance)}</td><td>${esc(percent(i.waitShare))}</td><td>${esc(percent(i.efficiency))}</td><td>${esc(rate(i.eventsPerSecond))}</td></tr>`;
     })
     .join('\n');
-  const gradient = colourStops().map((c) => `${c.colour} ${(c.share * 100).toFixed(0)}%`).join(', ');
+  const scale = graph.getAttribute('colourScale');
+  const gradient = colourStops(scale).map((c) => `${c.colour} ${(c.at * 100).toFixed(0)}%`).join(', ');
   const advice = s.advice.map((a) => `<li>${esc(a.text)}</li>`).join('\n');
   const notes = s.notes.length ? `<h2>Notes</h2><ul class="notes">${s.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
-  const speedFlag = s.speed.agree ? '' : ` <span class="warn">(instances disagree: ${esc(speedLong(s.speed.min))} to ${esc(speedLong(s.speed.max))})</span>`;
+  const notice = s.speed.agree ? '' : `<div class="notice">${esc(speedNotice(s.speed))}</div>`;
 
   return `<!doctype html>
 <html lang="en">
@@ -80,7 +81,8 @@ export function toHtml(graph: Wtpg, svg: string, s: ProfileSummary): string {
   .verdict { margin-top: 6px; padding: 6px 10px; border-radius: 4px; font-size: 16px; }
   .verdict.bad { background: #fde2e0; border-left: 6px solid #c00000; }
   .verdict.ok { background: #e3f6e3; border-left: 6px solid #2a8a2a; }
-  .warn { color: #b00000; font-weight: bold; }
+  .notice { margin-top: 6px; padding: 4px 10px; border-radius: 4px; font-size: 13px; color: #5a4a14; background: #fbf6e4; border-left: 4px solid #d9c27a; }
+  .scale-note { font-size: 12px; color: #555; margin-top: 2px; }
   main { display: flex; gap: 12px; padding: 10px 18px; align-items: flex-start; }
   #graph { flex: 1 1 auto; min-width: 0; background: #fff; border: 1px solid #ddd; border-radius: 4px; padding: 4px; }
   #graph svg { width: 100%; height: auto; max-height: calc(100vh - 150px); display: block; }
@@ -106,15 +108,17 @@ export function toHtml(graph: Wtpg, svg: string, s: ProfileSummary): string {
 <body>
 <header>
   <h1>Wait-time profile graph: ${esc(title)}</h1>
-  <div class="facts">Speed <b>${esc(speedLong(s.speed.value))}</b>${speedFlag} · ${s.instances.length} instance(s)${s.runStatus ? ` · run ${esc(s.runStatus)}` : ''} · edge A&rarr;B: share of A's wall time spent waiting for B</div>
+  <div class="facts">Speed <b>${esc(speedLong(s.speed.value))}</b> · ${s.instances.length} instance(s)${s.runStatus ? ` · run ${esc(s.runStatus)}` : ''} · edge A&rarr;B: share of A's wall time spent waiting for B</div>
   ${verdict}
+  ${notice}
 </header>
 <main>
 <section id="graph">
 ${inlineSvg(svg)}
 </section>
 <aside>
-  <div class="legend"><div class="bar"></div><div class="ends"><span>waits 0 %: busy, bottleneck</span><span>waits 100 %: idle</span></div></div>
+  <div class="legend"><div class="bar"></div><div class="ends"><span>waits ${esc(percent(scale.lo))}: busiest</span><span>waits ${esc(percent(scale.hi))}: most idle</span></div>
+  <div class="scale-note">Colours span this run's range of wait shares${scale.hi - scale.lo > Math.max(...s.instances.map((i) => i.waitShare)) - Math.min(...s.instances.map((i) => i.waitShare)) + 1e-9 ? ', widened so that close shares stay close in colour' : ''}.</div></div>
   <h2>What to try</h2>
   <ul>
 ${advice}

@@ -17,7 +17,7 @@ export { toDot, layoutEngine, type DotOptions } from './dot.ts';
 export { renderSvg } from './svg.ts';
 export { toHtml } from './html.ts';
 export { summaryText } from './summary-text.ts';
-export { waitColour } from './colour.ts';
+export { waitColour, colourScale, colourStops, type ColourScale } from './colour.ts';
 export { measureCosts, type RunCosts, type ComponentCost, type LinkCost, type MeasuredChannelCosts } from './costs.ts';
 export { readTopology, type Topology } from './topology.ts';
 export { predict, channelCosts, expectedMax, type PredictOptions, type Candidate, type CandidateGroup, type Prediction, type InstancePrediction } from './cost-model.ts';

@@ -1,4 +1,4 @@
-import { percent, rate, speedLong } from './format.ts';
+import { percent, rate, speedLong, speedShort } from './format.ts';
 import type { ProfileSummary } from './profile-run.ts';
 
 /**
@@ -13,7 +13,7 @@ export function summaryText(s: ProfileSummary): string {
   const warm = new Set(s.instances.map((i) => `${i.window.warmup}/${i.window.cooldown}`));
   const wall = s.instances.map((i) => i.window.wallSeconds).sort((a, b) => a - b)[s.instances.length >> 1]!;
   out.push(`  window       ${[...warm].map((w) => w.replace('/', ' warm-up, ') + ' cool-down').join('; ')} sample(s) dropped; ${wall.toFixed(2)} s of wall time${s.instances.length > 1 ? ' that all instances cover' : ''}`);
-  out.push(`  speed        ${speedLong(s.speed.value)}${s.speed.agree ? '' : `  DISAGREEMENT: ${speedLong(s.speed.min)} to ${speedLong(s.speed.max)}`}`);
+  out.push(`  speed        ${speedLong(s.speed.value)}${s.speed.agree ? '' : ` (median; instances' figures differ by ${percent(s.speed.spread)}: ${speedShort(s.speed.min)} to ${speedShort(s.speed.max)})`}`);
   const by = new Map(s.instances.map((i) => [i.instance, i]));
   if (s.balanced) {
     out.push(`  bottleneck   none stands out (wait shares within ${percent(s.spread)})`);

@@ -1,7 +1,7 @@
 import { MultiDirectedGraph } from 'graphology';
 import type { SerializedGraph } from 'graphology-types';
 import type { Advice } from './advice.ts';
-import { waitColour } from './colour.ts';
+import { colourScale, waitColour, type ColourScale } from './colour.ts';
 import type { Findings } from './findings.ts';
 import { percent } from './format.ts';
 import type { Metrics, SpeedFigures } from './metrics.ts';
@@ -9,8 +9,8 @@ import type { Metrics, SpeedFigures } from './metrics.ts';
 /**
  * The wait-time profile graph: a node per instance, a pair of opposite edges per channel. Edge
  * A→B carries the share of A's wall time A spent waiting for B's promises; a node carries its
- * total wait share and efficiency, and a colour from red (waits little: a bottleneck) to green
- * (waits a lot). It is a graphology graph, so wtpg.json is graphology's serialization and loads
+ * total wait share and efficiency, and a colour from red (waits least in this run: a bottleneck)
+ * to green (waits most), on the run's own scale (colour.ts). It is a graphology graph, so wtpg.json is graphology's serialization and loads
  * back with `MultiDirectedGraph.from(json)`.
  */
 export type Role = 'bottleneck' | 'idle' | 'other';
@@ -55,6 +55,8 @@ export interface WtpgAttributes {
   balanced: boolean;
   bottlenecks: string[];
   idle: string[];
+  /** The wait shares node colours span: red at lo, green at hi (colour.ts). */
+  colourScale: ColourScale;
 }
 
 export type Wtpg = MultiDirectedGraph<WtpgNode, WtpgEdge, WtpgAttributes>;
@@ -77,6 +79,7 @@ export function edgeKey(channel: string, from: string, to: string): string {
 export function buildWtpg(metrics: Metrics, findings: Findings, labels: { config: string | null; instantiation: string | null }): Wtpg {
   // Multi, because nothing in the log format forbids two channels between one pair of instances.
   const graph: Wtpg = new MultiDirectedGraph<WtpgNode, WtpgEdge, WtpgAttributes>({ allowSelfLoops: false });
+  const scale = colourScale(metrics.instances.map((i) => i.waitShare));
   graph.replaceAttributes({
     config: labels.config,
     instantiation: labels.instantiation,
@@ -84,6 +87,7 @@ export function buildWtpg(metrics: Metrics, findings: Findings, labels: { config
     balanced: findings.balanced,
     bottlenecks: findings.bottlenecks,
     idle: findings.idle,
+    colourScale: scale,
   });
   const bottlenecks = new Set(findings.bottlenecks);
   const idle = new Set(findings.idle);
@@ -100,7 +104,7 @@ export function buildWtpg(metrics: Metrics, findings: Findings, labels: { config
       components: i.components,
       status: i.status,
       role: bottlenecks.has(i.instance) ? 'bottleneck' : idle.has(i.instance) ? 'idle' : 'other',
-      color: waitColour(i.waitShare),
+      color: waitColour(i.waitShare, scale),
     });
   }
   for (const i of metrics.instances) {

@@ -51,7 +51,8 @@ export async function trial(c: Cluster, fault: Fault): Promise<TrialResult> {
   const list = c.runners.map((r) => `${r.name}=${r.address}`).join(',');
   // Long enough that it is still running when the fault comes.
   const run = coordinator(['configs/datacenter.ts', '--inst', 'ac', ...small, '--until', '100ms', '--runners', list, '--token-file', c.token.file, '--out', dir]);
-  await waitFor(() => run.stderr, /simulated, [\d,]+ events/, 120_000);
+  // A progress line (JSON on a pipe, packages/runtime/src/progress.ts) with events: it is simulating.
+  await waitFor(() => run.stderr, /"type":"progress",[^\n]*"events":[1-9]/, 120_000);
   const b = c.runners[1]!;
   const t0 = performance.now();
   switch (fault) {

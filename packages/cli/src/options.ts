@@ -38,6 +38,7 @@ export const OPTIONS = {
   warmup: () => new Option('--warmup <n>', 'profile samples to drop at the start of each log (default 1)').argParser(count(0)),
   cooldown: () => new Option('--cooldown <n>', 'profile samples to drop at the end of each log, the final line included (default 1)').argParser(count(0)),
   placement: () => new Option('--placement <kind>', 'run every instance in a worker thread or a child process (default: the plan\'s placement)').choices(['thread', 'process']),
+  record: () => new Option('--record [interval]', 'record for report.html: link utilisation and queues every interval of simulated time (default: about 100 samples), flow completion times, latency distributions; needs --until'),
   profile: () => new Option('--profile [interval]', 'write profile logs (profile/<instance>.jsonl) every interval of wall time (default 1s, at least 50ms)'),
   replications: () => new Option('--replications <n>', 'independent runs with seeds seed, seed + 1, …, in parallel on a worker pool: mean and 95 % interval per figure').argParser(count(1)),
   grid: () => new Option('--grid <key=v1,v2,…>', 'a parameter axis of the sweep; repeatable (values are JSON or plain strings)').argParser(collect),

@@ -13,8 +13,8 @@ export { s, ab, ac, cr, crK, rs, byPod, byRack } from './partitions/datacenter.t
 export { balanced, defaultLoad, type BalancedOptions } from './partitions/balanced.ts';
 export { defineConfig, statistic, type Config, type ConfigInput, type Figure } from './config.ts';
 export {
-  planSchema, placementSchema, planComponentSchema, planLinkSchema, planInstanceSchema, planChannelSchema, planModuleSchema, planModelSchema, planFaultsSchema,
-  type Plan, type PlanFaults, type Placement, type PlanComponent, type PlanLink, type PlanInstance, type PlanChannel, type PlanModule, type PlanModel,
+  planSchema, placementSchema, planComponentSchema, planLinkSchema, planInstanceSchema, planChannelSchema, planModuleSchema, planModelSchema, planRecordSchema, planFaultsSchema,
+  type Plan, type PlanFaults, type Placement, type PlanComponent, type PlanLink, type PlanInstance, type PlanChannel, type PlanModule, type PlanModel, type PlanRecord,
 } from './plan.ts';
 export { resolveFaults, planFaultSource } from './faults.ts';
 export { parsePlan, serializePlan, checkPlan } from './plan-io.ts';

@@ -88,6 +88,22 @@ export const planChannelSchema = z
   .strict();
 
 /**
+ * What a run records beyond its statistics (`splitsim run --record`): models find it through
+ * their context (`ctx.extension('record', 'links')`), so nothing is recorded, and nothing costs,
+ * when a plan has none. Network models sample every link's utilisation and queue each `interval`
+ * until `until`, hosts keep flow completion times, and quantile sketches give their whole
+ * distribution in metrics.json.
+ */
+export const planRecordSchema = z
+  .object({
+    /** Time between link samples, ps. */
+    interval: ps.refine((t) => t > 0, 'interval must be > 0'),
+    /** Last sample time, ps (the run's end): sampling stops there, so a recorded run still ends by itself. */
+    until: ps,
+  })
+  .strict();
+
+/**
  * The fault schedule, resolved: per component, the windows it is down; per link, segments of
  * faults that do not overlap (down, a loss probability, an extra delay). `until` absent: for the
  * rest of the run. Seeded crash processes are already drawn, so every instance reads the same.
@@ -121,6 +137,7 @@ export const planSchema = z
     links: z.array(planLinkSchema),
     instances: z.array(planInstanceSchema),
     channels: z.array(planChannelSchema),
+    record: planRecordSchema.optional(),
     /** Absent when the system declares no faults. */
     faults: planFaultsSchema.optional(),
   })
@@ -135,3 +152,4 @@ export type PlanInstance = z.infer<typeof planInstanceSchema>;
 export type PlanChannel = z.infer<typeof planChannelSchema>;
 export type PlanFaults = z.infer<typeof planFaultsSchema>;
 export type Plan = z.infer<typeof planSchema>;
+export type PlanRecord = z.infer<typeof planRecordSchema>;

@@ -26,7 +26,9 @@ export interface BuiltInstance {
  * context (`ctx.extension('app', type)`).
  */
 export function buildInstance(plan: Plan, instanceId: number, catalog: Catalog, log?: (line: string) => void): BuiltInstance {
-  const extensions = (family: string, name: string) => (family === 'app' ? catalog.apps.get(name)?.spec : undefined);
+  // `record`: what the plan asks models to record (plan.ts, planRecordSchema); absent, they record nothing.
+  const record = plan.record;
+  const extensions = (family: string, name: string) => (family === 'app' ? catalog.apps.get(name)?.spec : family === 'record' ? record : undefined);
   const faults = planFaultSource(plan.faults);
   const engine = new Engine({ seed: plan.seed, extensions, ...(log ? { log } : {}), ...(faults ? { faults } : {}) });
   const instance = plan.instances[instanceId];
@@ -63,5 +65,6 @@ export function buildInstance(plan: Plan, instanceId: number, catalog: Catalog, 
       cut.set(l.id, { link: l.id, channel: l.channel!, port, handler: peerSilent ? -1 : port.handler, silent });
     }
   }
+  if (record) for (const ctx of engine.contexts) ctx.stats.distributions = true;
   return { engine, cut };
 }

@@ -85,6 +85,8 @@ export interface InstanceSpec {
   profileNs: number;
   /** Wall time (ns) a blocked instance spins on its input before it parks. */
   spinNs: number;
+  /** Wall time (ms) between progress reports; default 1000. */
+  progressMs?: number;
   /** Threads: the shared control block; processes make their own. */
   control: SharedArrayBuffer | null;
   channels: ChannelSpec[];

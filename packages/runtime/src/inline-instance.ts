@@ -49,7 +49,8 @@ export function startInline(spec: InstanceSpec, on: HandleEvents, catalog: Catal
     report({ type: 'connected' });
     if (!(await command((s) => s.go))) return;
     const t0 = performance.now();
-    let nextProgress = t0 + PROGRESS_MS;
+    const progressMs = spec.progressMs ?? PROGRESS_MS;
+    let nextProgress = t0 + progressMs;
     const loop = new InlineLoop(engine, spec.until ?? Infinity, spec.maxEvents ?? Infinity);
     engine.start();
     while (!loop.run(SLICE_MS)) {
@@ -58,7 +59,7 @@ export function startInline(spec: InstanceSpec, on: HandleEvents, catalog: Catal
       if (control.aborting()) break;
       const t = performance.now();
       if (t >= nextProgress) {
-        nextProgress = t + PROGRESS_MS;
+        nextProgress = t + progressMs;
         report({ type: 'progress', now: engine.now, events: engine.executed });
       }
     }

@@ -38,6 +38,8 @@ export interface LoopOptions {
   profileMs: number;
   /** In profiled runs: times the first event of every step by itself, per model. */
   costs: ProfileCosts | null;
+  /** Wall time between progress reports, ms; default PROGRESS_MS. */
+  progressMs?: number;
 }
 
 export type LoopEnd = 'completed' | 'interrupted' | 'failed';
@@ -83,7 +85,7 @@ export class InstanceLoop {
   ) {
     this.limit = o.until === Infinity ? Infinity : o.until + 1;
     if (o.profile) this.nextSampleMs = this.t0 + o.profileMs;
-    this.nextProgressMs = this.t0 + PROGRESS_MS;
+    this.nextProgressMs = this.t0 + (o.progressMs ?? PROGRESS_MS);
     this.lastYieldMs = this.t0;
   }
 
@@ -265,7 +267,7 @@ export class InstanceLoop {
       if (this.nextSampleMs < t) this.nextSampleMs = t + this.o.profileMs;
     }
     if (t >= this.nextProgressMs) {
-      this.nextProgressMs = t + PROGRESS_MS;
+      this.nextProgressMs = t + (this.o.progressMs ?? PROGRESS_MS);
       this.o.report({ type: 'progress', now: this.engine.now, events: this.engine.executed });
     }
     if (t - this.lastYieldMs >= YIELD_MS) {

@@ -88,6 +88,7 @@ async function main(spec: InstanceSpec, control: ControlBlock): Promise<void> {
       profile,
       profileMs,
       costs,
+      ...(spec.progressMs !== undefined ? { progressMs: spec.progressMs } : {}),
     });
     let end: LoopEnd;
     try {

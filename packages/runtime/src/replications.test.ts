@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { aggregate, estimate, runBatch, type ReplicationTask } from './replications.ts';
 import { expandGrid, parseGrid, sweepCsv } from './sweep.ts';
-import { chartSvg, collectSeries, reportHtml, seriesCsv } from './report.ts';
+import { collectSeries, metricSections, reportHtml, seriesCsv } from './report.ts';
+import { unitLookup } from './report-units.ts';
 
 const broker = fileURLToPath(new URL('../../../configs/broker.ts', import.meta.url));
 
@@ -47,7 +48,7 @@ test('sweep CSV: one row per point, mean, half-width and theory per figure', () 
   assert.ok(csv[2]!.endsWith(',1.5'));
 });
 
-test('report: series from probe statistics, CSV, and a self-contained page', () => {
+test('report: series from probe statistics, CSV with units, and a self-contained page', () => {
   const metrics = [
     { id: 0, path: 'probes/s0', model: 'probe.sampler', events: 0, stats: { load: { count: 2, times: [0, 1e12], values: [0.5, null] } } },
     { id: 1, path: 's0', model: 'server.queue', events: 0, stats: { served: 3, wait: { mean: 1, count: 3 } } },
@@ -55,12 +56,17 @@ test('report: series from probe statistics, CSV, and a self-contained page', () 
   const series = collectSeries(metrics as never);
   assert.equal(series.length, 1);
   assert.deepEqual(series[0]!.times, [0, 1]);
-  assert.equal(seriesCsv(series), 'probe,metric,time_s,value\nprobes/s0,load,0,0.5\nprobes/s0,load,1,\n');
-  assert.match(chartSvg('load', series), /<path d="M[\d.]+,[\d.]+" /);
-  const html = reportHtml({ title: 'x <y>', facts: [], figures: [{ name: 'w', value: 1.1, expected: 1, ci95: 0.05 }], metrics: metrics as never }, series);
+  assert.equal(seriesCsv(series, unitLookup()), 'component,statistic,unit,time_s,value\nprobes/s0,load,share,0,0.5\nprobes/s0,load,share,1,\n');
+  const sections = metricSections(metrics as never);
+  const chart = sections[0]!.charts[0]!;
+  assert.deepEqual([chart.title, chart.xLabel, chart.yLabel], ['load', 'simulated time (s)', 'load (%)']);
+  assert.deepEqual(chart.series[0]!.y, [50, null], 'a share is drawn in %, a gap stays a gap');
+  const html = reportHtml({ title: 'x <y>', facts: [], figures: [{ name: 'w', value: 1.1, expected: 1, ci95: 0.05 }], metrics: metrics as never }, sections);
   assert.match(html, /x &lt;y&gt;/);
   assert.match(html, /10\.00 %/);
-  assert.match(html, /± 0\.050000/);
+  assert.match(html, />1\.1 ± 0\.05</);
+  assert.match(html, /var uPlot=/, 'uPlot is inlined');
+  assert.doesNotMatch(html, /\b(src|href)=["']?(https?:)?\/\//, 'nothing is loaded from elsewhere');
 });
 
 test('replications run independent seeds, in this thread and on a piscina pool alike', async () => {

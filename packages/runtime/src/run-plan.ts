@@ -28,8 +28,10 @@ export interface RunOptions {
   placement?: InstanceKind;
   /** The plan's models, for an in-process instance (its module catalogue, already loaded by the caller). */
   catalog?: Catalog;
-  /** About once a second: the simulated time every instance has passed, events so far. */
+  /** About once a second (progressMs): the simulated time every instance has passed, events so far. */
   progress?: ProgressListener;
+  /** Least wall time between progress calls, ms (default 1000): a live terminal line wants them more often. */
+  progressMs?: number;
   /** Each line of the run's log as it happens (the same lines end up in the outcome's log). */
   log?: (line: string) => void;
   /** Ends the run from outside: an interrupt (signals), a failure (the run directory's disk). */
@@ -174,7 +176,7 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
       case 'progress': {
         progress[i] = { now: r.now, events: r.events };
         const t = performance.now();
-        if (options.progress && t - lastProgress >= 1000) {
+        if (options.progress && t - lastProgress >= (options.progressMs ?? 1000)) {
           lastProgress = t;
           options.progress({ now: Math.min(...progress.map((p) => p.now)), events: progress.reduce((s, p) => s + p.events, 0), wallSeconds: (t - t0) / 1000 });
         }
@@ -246,7 +248,7 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
       const spec: InstanceSpec = {
         plan, instance: i, until: until === Infinity ? null : until, maxEvents: options.maxEvents ?? null,
         runDir: options.runDir ?? null, profileNs: options.profileNs ?? 0,
-        spinNs,
+        spinNs, ...(options.progressMs !== undefined ? { progressMs: options.progressMs } : {}),
         control: controls[i] ?? null, channels: channelSpecs[i]!,
       };
       const events = { report: (r: Report) => onReport(i, r), exit: (how: string) => onExit(i, how) };

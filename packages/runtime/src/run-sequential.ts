@@ -11,8 +11,10 @@ export interface SequentialOptions {
   until?: number;
   maxEvents?: number;
   log?: (line: string) => void;
-  /** Called about once a second of wall time. */
+  /** Called about once a second of wall time (progressMs). */
   progress?: ProgressListener;
+  /** Wall time between progress calls, ms (default 1000). */
+  progressMs?: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export function runSequential(plan: Plan, options: SequentialOptions = {}): RunO
   const wall = () => (performance.now() - t0) / 1000;
   try {
     engine.start();
-    while (!loop.run(options.progress ? 1000 : Infinity)) options.progress?.({ now: engine.now, events: engine.executed, wallSeconds: wall() });
+    while (!loop.run(options.progress ? (options.progressMs ?? 1000) : Infinity)) options.progress?.({ now: engine.now, events: engine.executed, wallSeconds: wall() });
     const end = engine.end({ until, maxEvents: loop.maxEventsReached });
     const result: RunOutcome['result'] = { reason: end.reason, now: end.now, events: engine.executed };
     if (end.message !== undefined) result.message = end.message;

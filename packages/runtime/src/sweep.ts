@@ -107,18 +107,22 @@ export async function runSweep(o: SweepOptions): Promise<SweepPoint[]> {
 export function sweepCsv(axes: readonly GridAxis[], points: readonly SweepPoint[]): string {
   const figureNames: string[] = [];
   const withExpected = new Set<string>();
+  const units = new Map<string, string>();
   for (const p of points) {
     for (const f of p.aggregate.figures) {
       if (!figureNames.includes(f.name)) figureNames.push(f.name);
       if (f.expected !== undefined) withExpected.add(f.name);
+      if (f.unit) units.set(f.name, f.unit);
     }
   }
   const reps = points[0]?.runs.length ?? 0;
   const head = [...axes.map((a) => a.key), 'replications'];
   for (const n of figureNames) {
-    head.push(n);
-    if (reps > 1) head.push(`${n} ci95`);
-    if (withExpected.has(n)) head.push(`${n} expected`);
+    // Headers say their unit: "mean wait (s)", "mean wait ci95 (s)".
+    const unit = units.has(n) ? ` (${units.get(n)})` : '';
+    head.push(`${n}${unit}`);
+    if (reps > 1) head.push(`${n} ci95${unit}`);
+    if (withExpected.has(n)) head.push(`${n} expected${unit}`);
   }
   const cell = (v: unknown) => (typeof v === 'string' ? csvField(v) : typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : csvField(JSON.stringify(v)));
   // A NaN or Infinity is an empty cell; so is the null it becomes in a shard file's JSON (--merge).

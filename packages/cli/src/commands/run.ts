@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
-import { formatTime, MS, parseTime, SplitSimError, toSeconds } from '@splitsim/kernel';
+import { MS, parseTime, SplitSimError } from '@splitsim/kernel';
 import { describeParams, type Figure, type Instantiation, type Plan } from '@splitsim/instantiation';
-import { defaultRunDirectory, fsProblem, parseRunners, placeOnRunners, planConfig, RunDirectory, runPlan, Stopper, summarize, writeReport, type Failure, type RunnerAddress, type RunOutcome, type RunRecord } from '@splitsim/runtime';
+import {
+  defaultRunDirectory, fsProblem, parseRunners, placeOnRunners, planConfig, progressMode, ProgressSink, recordSettings, RunDirectory, runPlan, RunProgress, showNumber, showRate, showTime, showWall, Stopper, summarize, withRecord, writeRunReport,
+  type Failure, type RunnerAddress, type RunOutcome, type RunRecord,
+} from '@splitsim/runtime';
 import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { applyPartitionFile } from '../apply-partition.ts';
 import { options } from '../options.ts';
@@ -19,6 +22,7 @@ export interface RunFlags {
   quiet?: boolean;
   placement?: 'thread' | 'process';
   profile?: string | boolean;
+  record?: string | true;
   params?: boolean;
   replications?: number;
   workers?: number;
@@ -36,7 +40,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a config\'s instantiation and write a run directory (plan.json, metrics.json, run.json, run.log, profile/)')
     .argument('<config>', 'config file, e.g. configs/mmc.ts');
-  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'force', 'placement', 'partitionFile', 'profile', 'runners', 'tokenFile', 'runnerTimeout', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
+  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'force', 'placement', 'partitionFile', 'profile', 'record', 'runners', 'tokenFile', 'runnerTimeout', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     [
@@ -109,6 +113,8 @@ async function prepare(file: string, flags: RunFlags): Promise<Prepared> {
     const placed = plan.instances.find((i) => i.placement.kind === 'remote');
     if (placed) throw new SplitSimError('E_CONFIG', `instance ${placed.name} is placed on runner ${placed.placement.runner}; give the runners: --runners ${placed.placement.runner}=host:port --token-file <path>`, { field: '--runners' });
   }
+  // --record: the plan's record section (record.ts), which the network models read; plans stay data.
+  if (flags.record !== undefined) plan = withRecord(plan, recordSettings(flags.record, until));
   const parallel = runners !== undefined || plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0 || plan.instances.some((i) => i.placement.kind === 'external');
   if (parallel && flags.maxEvents !== undefined) {
     throw new SplitSimError('E_CONFIG', '--max-events needs a run in one instance: which events come first across instances is only known in one engine; use --until', { field: '--max-events' });
@@ -122,7 +128,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   if (flags.params) return printParams(await loadConfig(file, parseOverrides(flags.set)), flags.json === true);
   // --out first: a directory the run could not write to is refused before anything is loaded or run.
   let dir = flags.out !== undefined ? RunDirectory.claim(flags.out, flags.force === true) : null;
-  const say = flags.quiet || flags.json ? () => {} : (s: string) => process.stderr.write(s);
+  // A live line on a terminal, JSON lines otherwise (progress.ts), both on stderr; other notices clear the live line first.
+  const sink = new ProgressSink({ mode: progressMode(flags) });
+  const say = flags.quiet || flags.json ? () => {} : (s: string) => (sink.interrupt(), process.stderr.write(s));
   const stopper = new Stopper();
   const signals = new RunSignals(stopper, say, (sig) => {
     // Nothing has run and nothing is written: give the directory back and go.
@@ -141,6 +149,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const { config, params, catalog, instName, seed, until, profileNs, plan, parallel, runners } = p;
   const placements = [...new Set(plan.instances.map((i) => (parallel ? i.placement.kind : 'inline')))].join('+');
   say(`running ${config.name}/${instName}: ${plan.components.length} components, ${plan.instances.length} instance(s)${parallel ? ` (${placements})` : ''}, seed ${seed}\n`);
+  const live = new RunProgress(sink, until);
 
   let written = false;
   try {
@@ -157,22 +166,25 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
           catalog,
           stopper,
           log: (line) => dir.log(line),
-          progress: (pr) => say(`  ${formatTime(pr.now)} simulated, ${pr.events.toLocaleString('en')} events, ${pr.wallSeconds.toFixed(0)} s\n`),
+          progress: live.update,
+          progressMs: Math.min(1000, sink.everyMs),
           started: (name, kind, pid) => parallel && say(`  instance ${name}: ${kind === 'remote' ? `runner ${plan.instances.find((i) => i.name === name)?.placement.runner}` : `${kind}${kind === 'process' || kind === 'external' ? ` pid ${pid}` : ''}`}\n`),
           ...(runners ? { runners } : {}),
         })
       : notStarted(dir.failed!);
     signals.writingOutputs();
-    const extra: Record<string, unknown> = { runSeconds: outcome.runSeconds };
+    // placement here too (run.json has it already, from the facts) for the summary's instances line and the report.
+    const extra: Record<string, unknown> = { ...(parallel ? { placement: placements } : {}), runSeconds: outcome.runSeconds };
     if (outcome.stopExact !== undefined) extra.stopExact = outcome.stopExact;
     if (outcome.failure) extra.failure = outcome.failure;
     if (outcome.interrupt) extra.signal = outcome.interrupt;
     const run = dir.finish({ plan, result: outcome.result, metrics: outcome.metrics, wallSeconds: outcome.wallSeconds, status: outcome.status, log: outcome.log, extra });
     written = true;
+    if (run.status !== 'failed') live.finish(run.result.now, run.result.events, run.wallSeconds);
     const figures = run.metrics ? summarize(p.loaded, file, run.metrics) : [];
     // A disk that failed the run takes nothing more: what it kept is what run.json lists.
     const diskFailed = (run.extra?.failure as Failure | undefined)?.code === 'E_OUTPUT';
-    const profileText = diskFailed ? '' : await optionalOutputs(dir, run, { title: `${config.name}/${instName}`, seed, figures, profileNs, say, late: signals.late });
+    const profileText = diskFailed ? '' : await optionalOutputs(dir, run, { config: config.name, instantiation: instName, seed, params, catalog, until, figures, profileNs, say, late: signals.late });
     dir.close(run);
     report(run, dir.dir, { config: config.name, instName, seed, json: flags.json ?? false, quiet: flags.quiet ?? false, figures });
     if (profileText && !flags.json && !flags.quiet) process.stdout.write(`\n${profileText}${profileText.endsWith('\n') ? '' : '\n'}`);
@@ -205,32 +217,41 @@ function notStarted(why: string): RunOutcome {
 }
 
 /**
- * report.html (every run), and for a profiled run the profiler's outputs (wtpg.*) and summary.
- * Neither is needed to trust the run: a signal here skips what is left, a write that fails is
- * reported and the run keeps its status.
+ * For a profiled run the profiler's outputs (wtpg.*) and summary, then report.html (every run,
+ * with the WTPG when there is one, so the profile comes first). Neither is needed to trust the
+ * run: a signal here skips the profile post-processing (the report is still written, without
+ * it), a write that fails is reported and the run keeps its status.
  */
-async function optionalOutputs(dir: RunDirectory, run: RunRecord, o: { title: string; seed: number; figures: Figure[]; profileNs: number; say: (s: string) => void; late: Promise<void> }): Promise<string> {
+async function optionalOutputs(
+  dir: RunDirectory,
+  run: RunRecord,
+  o: { config: string; instantiation: string; seed: number; params: Record<string, unknown>; catalog: Prepared['catalog']; until: number | undefined; figures: Figure[]; profileNs: number; say: (s: string) => void; late: Promise<void> },
+): Promise<string> {
   let cut = false;
   void o.late.then(() => (cut = true));
+  let text = '';
+  let profile: Awaited<ReturnType<typeof import('@splitsim/profiler').profileRun>> | null = null;
+  if (o.profileNs > 0 && !cut) {
+    try {
+      const { profileRun, summaryText } = await import('@splitsim/profiler');
+      const profiled = profileRun(dir.dir);
+      const done = await Promise.race([profiled, o.late.then(() => null)]);
+      if (done === null) o.say(`profile post-processing skipped (run \`splitsim profile ${dir.dir}\` for it)\n`);
+      else {
+        profile = done;
+        text = summaryText(done);
+      }
+    } catch (err) {
+      o.say(`profiler: ${(err as Error).message} (run \`splitsim profile ${dir.dir}\` to retry)\n`);
+    }
+  }
+  // report.html is written whatever came (as before the profile existed); only the profile is skipped.
   try {
-    writeReport(dir.dir, { title: o.title, facts: [`seed ${o.seed}`, `${run.plan.instances.length} instance(s)`, `status ${run.status}`], figures: o.figures, metrics: run.metrics });
+    writeRunReport(dir.dir, { run, config: o.config, instantiation: o.instantiation, seed: o.seed, params: o.params, figures: o.figures, catalog: o.catalog, profile, ...(o.until !== undefined ? { until: o.until } : {}), ...(o.profileNs > 0 ? { profileNs: o.profileNs } : {}) });
   } catch (err) {
     o.say(`report: ${fsProblem(err)}\n`);
   }
-  if (o.profileNs === 0 || cut) return '';
-  try {
-    const { profileRun, summaryText } = await import('@splitsim/profiler');
-    const profiled = profileRun(dir.dir).then((r) => summaryText(r));
-    const text = await Promise.race([profiled, o.late.then(() => null)]);
-    if (text === null) {
-      o.say(`profile post-processing skipped (run \`splitsim profile ${dir.dir}\` for it)\n`);
-      return '';
-    }
-    return text;
-  } catch (err) {
-    o.say(`profiler: ${(err as Error).message} (run \`splitsim profile ${dir.dir}\` to retry)\n`);
-    return '';
-  }
+  return text;
 }
 
 /** `--params`: the config's parameters with their types, defaults and the values this command line gives them. */
@@ -258,12 +279,12 @@ function report(run: RunRecord, dir: string, o: { config: string; instName: stri
   const how: Record<string, string> = { until: 'reached the end time', empty: 'no events left', maxEvents: 'event limit reached', interrupted: 'interrupted', failed: 'failed' };
   const lines = [
     `${o.config}/${o.instName}: ${result.reason === 'stopped' ? result.message : how[result.reason]}`,
-    `  simulated   ${formatTime(result.now)} (${toSeconds(result.now).toPrecision(6)} s)`,
-    `  events      ${result.events.toLocaleString('en')} in ${wallSeconds.toFixed(3)} s wall (${(result.events / wallSeconds / 1e6).toFixed(2)} M/s)`,
+    `  simulated   ${showTime(result.now, 6)}`,
+    `  events      ${result.events.toLocaleString('en')} in ${showWall(wallSeconds)} wall (${showRate(result.events / wallSeconds)})`,
   ];
   if (run.extra?.placement) {
     const sim = Number(run.extra.runSeconds ?? 0);
-    lines.push(`  instances   ${run.plan.instances.length} (${run.extra.placement}): ${sim.toFixed(3)} s simulating after start-up (${(result.events / sim / 1e6).toFixed(2)} M/s)`);
+    lines.push(`  instances   ${run.plan.instances.length} (${run.extra.placement}): ${showWall(sim)} simulating after start-up (${showRate(result.events / sim)})`);
   }
   const width = Math.max(12, ...o.figures.map((f) => f.name.length + 2));
   for (const f of o.figures) {
@@ -276,5 +297,5 @@ function report(run: RunRecord, dir: string, o: { config: string; instName: stri
 }
 
 function fmt(x: number): string {
-  return Number.isInteger(x) ? x.toLocaleString('en') : x.toPrecision(6);
+  return Number.isInteger(x) ? x.toLocaleString('en') : showNumber(x, 6);
 }

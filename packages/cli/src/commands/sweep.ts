@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatTime, SplitSimError } from '@splitsim/kernel';
+import { SplitSimError } from '@splitsim/kernel';
 import {
-  aggregate, defaultRunDirectory, parseGrid, RunDirectory, replicationSeeds, runBatch, runSweep, sweepCsv, writeReport, csvFieldOf, type BatchProgress, type ReplicationTask,
+  aggregate, batchProgress, showNumber, defaultRunDirectory, progressMode, ProgressSink, parseGrid, RunDirectory, replicationSeeds, runBatch, runSweep, sweepCsv, writeReplicationsReport, writeSweepReport, csvFieldOf, type BatchProgress, type ReplicationTask,
 } from '@splitsim/runtime';
 import { loadConfig, parseOverrides } from '../load-config.ts';
 import { options } from '../options.ts';
@@ -57,26 +57,10 @@ export function registerSweep(program: Command): void {
   });
 }
 
-/** A one-line progress bar: runs done, elapsed, time left. */
-export function progressLine(p: BatchProgress, width = 24): string {
-  const filled = Math.round((p.done / p.total) * width);
-  const left = p.done < p.total ? `, ~${Math.ceil(p.leftSeconds)} s left` : '';
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} runs, ${p.elapsedSeconds.toFixed(1)} s${left}`;
-}
-
-function progressWriter(quiet: boolean): ((p: BatchProgress) => void) | undefined {
-  if (quiet) return undefined;
-  const tty = process.stderr.isTTY;
-  let lastLine = -1;
-  return (p) => {
-    if (tty) process.stderr.write(`\r${progressLine(p)}${p.done === p.total ? '\n' : ''}`);
-    else {
-      // Without a terminal, a line per tenth of the runs is enough.
-      const step = Math.floor((10 * p.done) / p.total);
-      if (step !== lastLine || p.done === p.total) process.stderr.write(progressLine(p) + '\n');
-      lastLine = step;
-    }
-  };
+/** Runs done, wall time, time left: a live line on a terminal, JSON lines otherwise (progress.ts). */
+function progressWriter(flags: { quiet?: boolean | undefined; json?: boolean | undefined }): ((p: BatchProgress) => void) | undefined {
+  const sink = new ProgressSink({ mode: progressMode(flags) });
+  return sink.mode === 'none' ? undefined : batchProgress(sink);
 }
 
 export async function sweepCommand(file: string, flags: SweepFlags): Promise<void> {
@@ -85,7 +69,7 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
   if (axes.length === 0) throw new SplitSimError('E_CONFIG', 'sweep: give at least one --grid key=v1,v2', { field: '--grid' });
   const replications = flags.replications ?? 1;
   const seed = flags.seed ?? config.run?.seed ?? 1;
-  const progress = progressWriter(flags.quiet === true || flags.json === true);
+  const progress = progressWriter(flags);
   const sweep: Parameters<typeof runSweep>[0] = { file: resolve(file), overrides: parseOverrides(flags.set), axes, replications, seed };
   if (flags.inst !== undefined) sweep.inst = flags.inst;
   if (flags.until !== undefined) sweep.until = flags.until;
@@ -105,8 +89,11 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
   const out = flags.out ?? `${defaultRunDirectory(`${config.name}-sweep`)}.csv`;
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, sweepCsv(axes, points));
-  if (flags.json) process.stdout.write(JSON.stringify({ csv: out, points: points.map((p) => ({ params: p.params, figures: p.aggregate.figures })) }) + '\n');
-  else if (!flags.quiet) process.stdout.write(`${config.name} sweep: ${points.length} points × ${replications} run(s)\n  csv ${out}\n`);
+  // The report beside the CSV: each figure against the swept parameters, with its interval.
+  const report = `${out.replace(/\.csv$/, '')}.html`;
+  writeSweepReport(report, { config: config.name, instantiation: flags.inst ?? config.defaultInstantiation, axes, points, replications, seed, csv: basename(out) });
+  if (flags.json) process.stdout.write(JSON.stringify({ csv: out, report, points: points.map((p) => ({ params: p.params, figures: p.aggregate.figures })) }) + '\n');
+  else if (!flags.quiet) process.stdout.write(`${config.name} sweep: ${points.length} points × ${replications} run(s)\n  csv ${out}\n  report ${report}\n`);
 }
 
 /** `splitsim run … --replications N`: N seeds in parallel, mean and 95 % interval per figure and statistic. */
@@ -123,7 +110,8 @@ export async function replicationsCommand(file: string, flags: SweepFlags & { ma
 }
 
 async function replications(file: string, flags: SweepFlags & { maxEvents?: number }): Promise<void> {
-  const { config } = await loadConfig(file, parseOverrides(flags.set));
+  const loaded = await loadConfig(file, parseOverrides(flags.set));
+  const { config } = loaded;
   const n = flags.replications ?? 1;
   const seed = flags.seed ?? config.run?.seed ?? 1;
   const tasks: ReplicationTask[] = replicationSeeds(seed, n).map((s, i) => {
@@ -138,7 +126,7 @@ async function replications(file: string, flags: SweepFlags & { maxEvents?: numb
   say(`running ${config.name}: ${n} replications (seeds ${seed}…${seed + n - 1})\n`);
   const batch: Parameters<typeof runBatch>[1] = {};
   if (flags.workers !== undefined) batch.workers = flags.workers;
-  const progress = progressWriter(flags.quiet === true || flags.json === true);
+  const progress = progressWriter(flags);
   if (progress) batch.progress = progress;
   const runs = await runBatch(tasks, batch);
   const agg = aggregate(runs);
@@ -146,17 +134,13 @@ async function replications(file: string, flags: SweepFlags & { maxEvents?: numb
   mkdirSync(dir, { recursive: true });
   const perRun = runs.map(({ seed: s, figures, events, simulatedTime, wallSeconds }) => ({ seed: s, figures, events, simulatedTime, wallSeconds }));
   writeFileSync(join(dir, 'replications.json'), JSON.stringify({ config: config.name, instantiation: flags.inst ?? config.defaultInstantiation, seeds: runs.map((r) => r.seed), figures: agg.figures, statistics: agg.values, runs: perRun }, null, 1) + '\n');
-  const rows = ['metric,n,mean,ci95,min,max,expected'];
-  for (const f of agg.figures) rows.push([csvFieldOf(f.name), f.n, f.mean, f.ci95, f.min, f.max, f.expected ?? ''].join(','));
-  for (const [k, e] of Object.entries(agg.values)) rows.push([csvFieldOf(k), e.n, e.mean, e.ci95, e.min, e.max, ''].join(','));
+  const rows = ['metric,unit,n,mean,ci95,min,max,expected'];
+  for (const f of agg.figures) rows.push([csvFieldOf(f.name), csvFieldOf(f.unit ?? ''), f.n, f.mean, f.ci95, f.min, f.max, f.expected ?? ''].join(','));
+  // Statistics as metrics.json holds them: times in ps.
+  for (const [k, e] of Object.entries(agg.values)) rows.push([csvFieldOf(k), '', e.n, e.mean, e.ci95, e.min, e.max, ''].join(','));
   writeFileSync(join(dir, 'replications.csv'), rows.join('\n') + '\n');
-  const first = runs[0]!;
-  writeReport(dir, {
-    title: `${config.name}: ${n} replications`,
-    facts: [`seeds ${seed}…${seed + n - 1}`, `simulated ${formatTime(first.simulatedTime)} each`, 'figures: mean ± 95 % half-width over the replications; time series: the first replication'],
-    figures: agg.figures.map((f) => ({ name: f.name, value: f.mean, ci95: f.ci95, ...(f.expected !== undefined ? { expected: f.expected } : {}), ...(f.unit ? { unit: f.unit } : {}) })),
-    metrics: first.metrics ?? null,
-  });
+  const instantiation = flags.inst ?? config.defaultInstantiation;
+  writeReplicationsReport(dir, { config: config.name, instantiation, runs, aggregate: agg, params: loaded.params, catalog: loaded.catalog });
   if (flags.json) {
     process.stdout.write(JSON.stringify({ dir, config: config.name, replications: n, figures: agg.figures }) + '\n');
     return;
@@ -173,5 +157,5 @@ async function replications(file: string, flags: SweepFlags & { maxEvents?: numb
 }
 
 function fmt(x: number): string {
-  return Number.isInteger(x) ? x.toLocaleString('en') : x.toPrecision(6);
+  return Number.isInteger(x) ? x.toLocaleString('en') : showNumber(x, 6);
 }

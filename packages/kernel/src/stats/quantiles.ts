@@ -88,8 +88,21 @@ export class Quantiles {
     if (o.negative) (this.negative ??= new Quantiles()).merge(o.negative);
   }
 
-  toJSON(): { count: number; p50: number; p90: number; p99: number; p999: number; relativeError: number } {
+  /**
+   * The summary metrics.json holds; with `cdf`, also the distribution as [value, share at or
+   * below it] at every percentile and the far tail (a recorded run's report draws it).
+   */
+  toJSON(cdf = false): { count: number; p50: number; p90: number; p99: number; p999: number; relativeError: number; cdf?: Array<[number, number]> } {
     const q = (p: number) => (this.count === 0 ? 0 : this.quantile(p));
-    return { count: this.count, p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), relativeError: this.relativeError };
+    const out: ReturnType<Quantiles['toJSON']> = { count: this.count, p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), relativeError: this.relativeError };
+    if (cdf && this.count > 0) {
+      // A step where several shares fall on one value: its last share is enough.
+      const points = CDF_SHARES.map((p): [number, number] => [this.quantile(p), p]);
+      out.cdf = points.filter((pt, i) => i === points.length - 1 || points[i + 1]![0] !== pt[0]);
+    }
+    return out;
   }
 }
+
+/** Shares at which a recorded distribution is given: every percentile, then the far tail. */
+const CDF_SHARES = [...Array.from({ length: 100 }, (_, i) => i / 100), 0.995, 0.999, 0.9999, 1];

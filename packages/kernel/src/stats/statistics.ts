@@ -12,6 +12,8 @@ export type Statistic = Counter | Tally | TimeWeighted | Quantiles | BatchMeans 
  */
 export class Statistics {
   private readonly byName = new Map<string, Statistic>();
+  /** Whether quantile sketches give their whole distribution in toJSON (a recorded run: `--record`). */
+  distributions = false;
 
   constructor(private readonly clock: Clock, private readonly owner: string) {}
 
@@ -57,7 +59,7 @@ export class Statistics {
   /** Name → summary, in declaration order (so the JSON is byte-stable). */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [name, stat] of this.byName) out[name] = stat.toJSON();
+    for (const [name, stat] of this.byName) out[name] = this.distributions && stat instanceof Quantiles ? stat.toJSON(true) : stat.toJSON();
     return out;
   }
 }

@@ -111,3 +111,18 @@ test('batch-means intervals cover the true mean of an autocorrelated series abou
   // Binomial(200, 0.95) is above 180 with probability > 0.999.
   assert.ok(covered >= 180, `covered ${covered} of ${trials}`);
 });
+
+test('Quantiles give their distribution only when asked: monotone [value, share] steps ending at 1', () => {
+  const q = new Quantiles();
+  for (let i = 1; i <= 1000; i++) q.add(i);
+  assert.equal(q.toJSON().cdf, undefined, 'metrics.json keeps its summary unless a run records');
+  const cdf = q.toJSON(true).cdf!;
+  assert.ok(cdf.length > 50 && cdf.length <= 104);
+  for (let i = 1; i < cdf.length; i++) assert.ok(cdf[i]![0] > cdf[i - 1]![0] && cdf[i]![1] > cdf[i - 1]![1], `step ${i}`);
+  assert.deepEqual(cdf.at(-1)![1], 1);
+  const median = cdf.find(([, p]) => p === 0.5)![0];
+  assert.ok(Math.abs(median / 500 - 1) <= 2 * QUANTILE_RELATIVE_ERROR, `median ${median}`);
+  const one = new Quantiles();
+  one.add(7);
+  assert.equal(one.toJSON(true).cdf!.length, 1, 'a single value is one step');
+});

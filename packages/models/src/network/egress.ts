@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { serializationTime, SplitSimError, type Context, type Counter, type Port, type Tally } from '@splitsim/kernel';
+import { LINK_STATISTICS, LinkRecorder, type EgressView } from './link-recorder.ts';
 import { doubles, TALLY, tallyAdd, tallyInto, tallyStart } from './running.ts';
 import { F_CE, F_ECT, wireWord, wordMarkable, wordMarked, wordSize, type Packet } from './packet.ts';
 
@@ -28,6 +29,8 @@ export const EGRESS_STATISTICS = {
   ecnMarks: { type: 'counter', unit: 'packets', description: 'ECN-capable packets marked Congestion Experienced on finding the queue at or above the ECN threshold' },
   queueWait: { type: 'tally', unit: 'ps', description: 'Joining an output queue to the start of transmission, per packet (recorded when it joins)' },
   queuedAtEnd: { type: 'counter', unit: 'packets', description: 'Packets still queued or on the wire at the end (not in txPackets)' },
+  // Only in runs that record (--record): link-recorder.ts.
+  ...LINK_STATISTICS,
 } as const;
 
 /**
@@ -46,10 +49,10 @@ export const EGRESS_STATISTICS = {
  * their end times and sizes in a ring (arrays of doubles), retired lazily, so queueing allocates
  * nothing per packet. A packet whose transmission ends exactly when another arrives has left.
  */
-export class Egress {
+export class Egress implements EgressView {
   /**
    * Per port i, at i * STRIDE: packets held, ring head, bytes held, when the last one leaves,
-   * bandwidth. One array, so a packet's bookkeeping touches one object, not five.
+   * bandwidth, bytes ever queued. One array, so a packet's bookkeeping touches one object, not five.
    */
   private readonly st: number[];
   /** Per port: (end of transmission, size) of each packet queued or on the wire, oldest first, interleaved. */
@@ -110,6 +113,8 @@ export class Egress {
       this.onRoom!(port);
     });
     this.roomPending = new Uint8Array(n);
+    // Only a run that asks (--record) gets a recorder; it samples this queue on its own timer.
+    LinkRecorder.start(ctx, ports, rates, this);
   }
 
   /** Packets (the one on the wire included) at port `i` now. */
@@ -172,6 +177,7 @@ export class Egress {
     ring[k + 1] = size;
     st[o + COUNT] = n + 1;
     st[o + BYTES] += size;
+    st[o + ACCEPTED] += size;
     st[o + LAST] = end;
     this.record(start - now, size);
     const port = this.ports[i]!;
@@ -211,7 +217,27 @@ export class Egress {
   sendNow(i: number, p: Packet): void {
     if (this.length(i) > 0) throw new SplitSimError('E_COMPONENT', `${this.ctx.path}: port "${this.ports[i]!.name}" is busy; sendNow() is for an idle port`, { component: this.ctx.path, port: this.ports[i]!.name });
     this.record(0, p.size);
+    this.st[i * STRIDE + ACCEPTED] += p.size;
     this.ports[i]!.send(wireWord(p), p);
+  }
+
+  sentBytes(i: number): number {
+    const o = i * STRIDE;
+    const ring = this.rings[i]!;
+    const now = this.ctx.now;
+    const n = this.retire(o, ring, now);
+    let sent = this.st[o + ACCEPTED]! - this.st[o + BYTES]!;
+    // The packet at the head is on the wire: the part of it already sent counts.
+    if (n > 0) sent += Math.max(0, ring[this.st[o + HEAD]! + 1]! - ((ring[this.st[o + HEAD]!]! - now) * this.st[o + RATE]!) / 8e12);
+    return sent;
+  }
+
+  dropped(): number {
+    return this.acc[DROPS]!;
+  }
+
+  marked(): number {
+    return this.acc[MARKS]!;
   }
 
   /** Counts a packet of `size` bytes sent after waiting `wait` ps. */
@@ -271,7 +297,9 @@ const HEAD = 1;
 const BYTES = 2;
 const LAST = 3;
 const RATE = 4;
-const STRIDE = 5;
+/** Bytes ever queued (for a recorder: minus those held, what has left). */
+const ACCEPTED = 5;
+const STRIDE = 6;
 // Egress.acc: transmitted packets and bytes, drops, marks, then the queue-wait tally.
 const TX = 0;
 const TX_BYTES = 1;

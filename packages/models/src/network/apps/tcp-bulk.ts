@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { units, type Counter, type Tally } from '@splitsim/kernel';
+import { units, type Counter, type Quantiles, type Tally } from '@splitsim/kernel';
 import { defineApp } from '../app.ts';
 import { CC_DCTCP, CC_RENO } from '../tcp.ts';
 
@@ -37,11 +37,17 @@ export const tcpBulk = defineApp({
   statistics: {
     tcpFlowsDone: { type: 'counter', unit: 'flows', description: "Finite flows (with bytes) of the host's tcp-bulk applications whose every byte was acknowledged" },
     tcpFlowCompletion: { type: 'tally', unit: 'ps', description: 'Flow completion time: opening the connection to the last byte acknowledged, per finished flow' },
+    tcpFlowCompletionQuantiles: { type: 'quantiles', unit: 'ps', description: 'Recorded runs (--record): percentiles and the whole distribution of tcpFlowCompletion' },
   },
   talksTo: (app) => ({ host: app.dst, field: 'dst', protocol: 'tcp', port: app.port, answered: true, listener: 'tcp-sink' }),
   create(host, app, index) {
     const s = host.ctx.stats;
-    const flows = host.shared<{ done: Counter; completion: Tally }>('tcp-bulk', () => ({ done: s.counter('tcpFlowsDone'), completion: s.tally('tcpFlowCompletion') }));
+    // A recorded run (--record) also keeps the completion times' distribution, for report.html's CDF.
+    const flows = host.shared<{ done: Counter; completion: Tally; quantiles: Quantiles | null }>('tcp-bulk', () => ({
+      done: s.counter('tcpFlowsDone'),
+      completion: s.tally('tcpFlowCompletion'),
+      quantiles: host.ctx.extension('record', 'flows') ? s.quantiles('tcpFlowCompletionQuantiles') : null,
+    }));
     return {
       start() {
         const c = host.tcp.open(host.addressOf(app.dst), app.port, app.congestion === 'dctcp' ? CC_DCTCP : CC_RENO, index);
@@ -51,6 +57,7 @@ export const tcpBulk = defineApp({
         if (app.bytes === undefined) return;
         flows.done.value++;
         flows.completion.add(host.ctx.now - c.opened);
+        flows.quantiles?.add(host.ctx.now - c.opened);
       },
     };
   },
