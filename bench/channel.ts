@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- channel [--messages 20000000] [--roundtrips 200000] [--process-messages 2000000] [--json]`
+ * `npm run bench -- channel [--messages 20000000] [--roundtrips 200000] [--process-messages 2000000] [--remote] [--json]`
  *
  * Channel throughput and sync latency, through the channel ends the runtime uses:
  * - threadMsgsPerSec: one-way fixed-layout messages (RingChannelEnd.send → poll → inbox) between
@@ -11,7 +11,9 @@
  *   Unix-domain socket (SocketChannelEnd, batched frames), the receiver woken by the event loop.
  * With --external, the same against the reference adapters in C and Python
  * (bench/channel-external.ts): externalCMsgsPerSec, externalCRoundTripUs,
- * externalPythonMsgsPerSec, externalPythonRoundTripUs.
+ * externalPythonMsgsPerSec, externalPythonRoundTripUs. With --remote (or --only-remote), the
+ * WebSocket channel between runners (bench/channel-remote.ts): remoteMsgsPerSec,
+ * remoteRoundTripUs, and over veth pairs where network namespaces work (--no-veth skips them).
  * Each figure is the best of --rounds runs.
  */
 import { fork } from 'node:child_process';
@@ -20,14 +22,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import {
-  connectChannel, createRing, Doorbell, listenChannel, RingChannelEnd, SocketChannelEnd, Trunk, type ChannelEnd, type Inbox,
-} from '@splitsim/channels';
+import { connectChannel, createRing, Doorbell, listenChannel, RingChannelEnd, SocketChannelEnd, type ChannelEnd } from '@splitsim/channels';
 import { benchArgs } from './args.ts';
+import { Counter, endOptions, LOOKAHEAD, play, wall } from './channel-roles.ts';
 import { externalFigures } from './channel-external.ts';
 
 const SELF = fileURLToPath(import.meta.url);
-const LOOKAHEAD = 1000;
 
 interface Role {
   role: 'send' | 'recv' | 'bare-send' | 'bare-recv' | 'ping' | 'pong';
@@ -40,59 +40,6 @@ interface Role {
   listen?: boolean;
   /** Time rx/tx/sync into the counters, as in a profiled run. */
   timed?: boolean;
-}
-
-class Counter implements Inbox {
-  now = 0;
-  count = 0;
-  sum = 0;
-  deliver(_time: number, _order: number, _handler: number, num: number): void {
-    this.count++;
-    this.sum += num;
-  }
-}
-
-function endOptions(inbox: Inbox) {
-  const trunk = new Trunk(1);
-  trunk.add(0, 0, 0, LOOKAHEAD, 'bench.port');
-  return { channel: 0, name: 'A↔B', peer: 'peer', lookahead: LOOKAHEAD, syncInterval: LOOKAHEAD, trunk, inbox };
-}
-
-const wall = () => performance.timeOrigin + performance.now();
-
-/** The two halves of each measurement; they run in a worker thread or a child process. */
-async function play(r: Role, end: ChannelEnd | null, inbox: Counter): Promise<number> {
-  switch (r.role) {
-    case 'send': {
-      const t0 = wall();
-      for (let i = 0; i < r.n; i++) end!.send(0, LOOKAHEAD + i, i, i, undefined);
-      end!.flush();
-      return t0;
-    }
-    case 'recv': {
-      while (inbox.count < r.n) {
-        if (end!.poll() === 0 && end instanceof SocketChannelEnd) await new Promise((res) => setImmediate(res));
-      }
-      return wall();
-    }
-    case 'ping': {
-      const t0 = wall();
-      for (let k = 1; k <= r.n; k++) {
-        end!.sync(k * 10 + LOOKAHEAD, k * 10);
-        while (end!.promise < k * 10 + LOOKAHEAD) if (end!.poll() === 0 && end instanceof SocketChannelEnd) await new Promise((res) => setImmediate(res));
-      }
-      return (wall() - t0) / r.n;
-    }
-    case 'pong': {
-      for (let k = 1; k <= r.n; k++) {
-        while (end!.promise < k * 10 + LOOKAHEAD) if (end!.poll() === 0 && end instanceof SocketChannelEnd) await new Promise((res) => setImmediate(res));
-        end!.sync(k * 10 + LOOKAHEAD, k * 10);
-      }
-      return 0;
-    }
-    default:
-      throw new Error(r.role);
-  }
 }
 
 /** A bare SPSC ring: the same 32-byte records, no channel layer. */
@@ -211,6 +158,7 @@ export async function run(args: string[]): Promise<void> {
   const o = benchArgs(args, {
     messages: 20_000_000, roundtrips: 200_000, 'process-messages': 2_000_000, 'process-roundtrips': 20_000, rounds: 3,
     external: false, 'only-external': false, 'python-messages': 500_000, 'python-roundtrips': 5_000,
+    remote: false, 'only-remote': false, 'remote-messages': 1_000_000, 'remote-roundtrips': 10_000, 'no-veth': false,
   });
   const best = async (f: () => Promise<number>, better: (a: number, b: number) => boolean) => {
     let b = NaN;
@@ -231,6 +179,16 @@ export async function run(args: string[]): Promise<void> {
     : null;
   if (o['only-external']) {
     report(ext!, o.json);
+    return;
+  }
+  const remote = o.remote || o['only-remote']
+    ? await (await import('./channel-remote.ts')).remoteFigures({ rounds: o.rounds, messages: o['remote-messages'], roundtrips: o['remote-roundtrips'], veth: !o['no-veth'] })
+    : null;
+  if (remote) {
+    process.stderr.write(`channel --remote: WebSocket channel between two processes\n${Object.entries(remote).map(([k, v]) => `  ${k.padEnd(22)} ${typeof v === 'number' ? (v >= 1e5 ? (v / 1e6).toFixed(2) + ' M' : v.toFixed(1)) : v}`).join('\n')}\n`);
+  }
+  if (o['only-remote']) {
+    if (o.json) process.stdout.write(JSON.stringify({ bench: 'channel', ...remote, remoteMessages: o['remote-messages'], remoteRoundtrips: o['remote-roundtrips'], rounds: o.rounds }) + '\n');
     return;
   }
   const r = {
@@ -254,7 +212,7 @@ export async function run(args: string[]): Promise<void> {
     ].join('\n') + '\n',
   );
   if (ext) report(ext, false);
-  if (o.json) process.stdout.write(JSON.stringify({ bench: 'channel', ...r, ...ext?.json, messages: o.messages, roundtrips: o.roundtrips, rounds: o.rounds }) + '\n');
+  if (o.json) process.stdout.write(JSON.stringify({ bench: 'channel', ...r, ...ext?.json, ...remote, messages: o.messages, roundtrips: o.roundtrips, rounds: o.rounds }) + '\n');
 }
 
 function report(ext: Awaited<ReturnType<typeof externalFigures>>, json: boolean): void {

@@ -1,5 +1,6 @@
 /**
  * `npm run bench -- datacenter --inst <name|all> --duration 2ms --sending 0.3 [--ackEvery 1|2] [--json]`
+ * (`--remote`: on runners, bench/datacenter-remote.ts)
  *
  * configs/datacenter.ts (1200 hosts by default) built exactly as `splitsim run` builds it
  * (system → routing → instantiation → plan) and run the same way (with `--progress`, the live
@@ -76,7 +77,9 @@ async function runOne(name: string, until: number, sending: number, seed: number
 
 export async function run(args: string[]): Promise<void> {
   // ackEvery 0: the config's default.
-  const o = benchArgs(args, { inst: 's', duration: '2ms', sending: 0.3, seed: 1, ackEvery: 0, progress: false, record: '' });
+  const o = benchArgs(args, { inst: 's', duration: '2ms', sending: 0.3, seed: 1, ackEvery: 0, progress: false, record: '', remote: false });
+  // --remote: two instances on two runners against both on one runner (bench/datacenter-remote.ts).
+  if (o.remote) return (await import('./datacenter-remote.ts')).remoteDatacenter({ ...o, duration: args.includes('--duration') ? o.duration : '500us' });
   const until = parseTime(o.duration, '--duration');
   const names = o.inst === 'all' ? Object.keys(config.instantiations) : o.inst.split(',');
   const results: Figures[] = [];

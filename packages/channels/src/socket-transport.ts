@@ -20,8 +20,20 @@ const FRAME_BYTES = 1 << 16;
  */
 export const MAX_FRAME_BODY = 16 << 20;
 
+/**
+ * What a channel end needs of its connection: a stream of bytes (a Unix-domain socket) or of
+ * whole frames (a WebSocket, ws-transport.ts); the reader gathers either the same way.
+ */
+export interface ByteStream {
+  write(frame: Buffer): unknown;
+  destroy(): unknown;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+}
+
 export interface SocketChannelOptions extends ChannelEndOptions {
-  socket: Socket;
+  socket: ByteStream;
   /** Called when bytes arrive (rings the instance's own doorbell). */
   onInput: () => void;
   /** Called once if the socket closes or fails before close() was called. */
@@ -29,7 +41,7 @@ export interface SocketChannelOptions extends ChannelEndOptions {
 }
 
 export class SocketChannelEnd extends ChannelEnd {
-  private readonly socket: Socket;
+  private readonly socket: ByteStream;
   private out: RecordViews;
   private outUsed = FRAME_HEADER;
   private readonly chunks: Buffer[] = [];
@@ -41,7 +53,6 @@ export class SocketChannelEnd extends ChannelEnd {
   constructor(o: SocketChannelOptions) {
     super(o);
     this.socket = o.socket;
-    this.socket.setNoDelay(true);
     this.out = new RecordViews(new ArrayBuffer(FRAME_BYTES * 2), 0, FRAME_BYTES * 2);
     this.inBuf = new ArrayBuffer(FRAME_BYTES * 2);
     this.inViews = new RecordViews(this.inBuf, 0, this.inBuf.byteLength);

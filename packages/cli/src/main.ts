@@ -21,6 +21,7 @@ export async function main(argv: string[]): Promise<void> {
   (await import('./commands/sweep.ts')).registerSweep(program);
   (await import('./commands/rebalance.ts')).registerRebalance(program);
   (await import('./commands/tune.ts')).registerTune(program);
+  (await import('./commands/runner.ts')).registerRunner(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {

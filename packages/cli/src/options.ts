@@ -50,6 +50,15 @@ export const OPTIONS = {
   idle: () => new Option('--idle', 'predict for an idle machine, even if the profiled run shared its cores with other programs'),
   budget: () => new Option('--budget <time>', 'wall-clock time to spend, with a unit: 10min, 90s'),
   params: () => new Option('--params', "list the config's parameters (name, type, default) and exit"),
+  runners: () => new Option('--runners <list>', 'run the instances on runners, name=host:port,…: those the instantiation places remote(\'name\'), or all of them dealt out in order (see docs/distributed.md)'),
+  tokenFile: () => new Option('--token-file <path>', 'file holding the token runners and coordinators share (one word, at least 16 characters)'),
+  runnerTimeout: () => new Option('--runner-timeout <time>', 'a runner (or, on a runner, its coordinator) silent this long is lost and the run ends (default 1.2s)'),
+  listen: () => new Option('--listen <host:port>', 'address to serve on (default 127.0.0.1:7070: loopback only)'),
+  project: () => new Option('--project <dir>', 'the project whose model modules this runner serves (default: the working directory)'),
+  maxRuns: () => new Option('--max-runs <n>', 'runs served at once; more are refused (default 1)').argParser(count(1)),
+  channelPorts: () => new Option('--channel-ports <range>', 'ports channels to other runners may listen on, e.g. 7100-7199 (default: any free port)'),
+  shard: () => new Option('--shard <i/N>', 'run only shard i of N of the grid (1-based; default: $JOB_COMPLETION_INDEX + 1 of N when N is given as --shard /N)'),
+  merge: () => new Option('--merge <files...>', 'join the shard files of sweep --shard runs into the one CSV of the whole sweep (the grid\'s order), instead of running'),
   workers: () => new Option('--workers <n>', 'worker threads for replications and sweeps (default: the cores available; 0 runs them in this thread)').argParser(count(0)),
 } as const;
 

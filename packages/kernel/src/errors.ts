@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'E_PROTOCOL'
   | 'E_INSTANCE'
   /** The run directory: --out refused before the run, or its disk failed during it. */
-  | 'E_OUTPUT';
+  | 'E_OUTPUT'
+  | 'E_RUNNER';
 
 export class SplitSimError extends Error {
   readonly code: ErrorCode;

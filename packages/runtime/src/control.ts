@@ -9,7 +9,8 @@ import type { Plan } from '@splitsim/instantiation';
  * one thing either way. Reports go up by message (postMessage, process.send), never blocking.
  */
 export type Command =
-  | { op: 'connect' }
+  /** Remote instances: `peers` gives the URL of each WebSocket channel this instance connects to. */
+  | { op: 'connect'; peers?: Array<[number, string]> }
   | { op: 'go' }
   | { op: 'stop'; time: number; order: number }
   /** Every event executed anywhere from now on is at or after `time`: raise inbound promises to it + lookahead. */
@@ -43,7 +44,8 @@ export function failureOf(instance: string, err: unknown): Failure {
 }
 
 export type Report =
-  | { type: 'ready' }
+  /** Remote instances: `listening` gives the port of each WebSocket channel this instance listens on. */
+  | { type: 'ready'; listening?: Array<[number, number]> }
   | { type: 'connected' }
   | { type: 'progress'; now: number; events: number }
   /** Blocked for a while: waiting for promises with its next event at `next` (Infinity: empty queue). */
@@ -61,7 +63,13 @@ export type Report =
 
 export type ChannelSpec =
   | { channel: number; transport: 'ring'; out: SharedArrayBuffer; in: SharedArrayBuffer; peerControl: SharedArrayBuffer }
-  | { channel: number; transport: 'socket'; path: string; listen: boolean };
+  | { channel: number; transport: 'socket'; path: string; listen: boolean }
+  /**
+   * Between instances on different runners. The listening end binds `host` (its runner's address)
+   * on one of `ports` ([0]: any) and reports the port; the other learns the URL with the connect
+   * command. Both present `token`; `path` names the run and the channel.
+   */
+  | { channel: number; transport: 'ws'; listen: boolean; host: string; ports: number[]; path: string; token: string };
 
 /** Everything an instance needs to build itself: plans are data, models come from the modules the plan names. */
 export interface InstanceSpec {

@@ -10,6 +10,7 @@ export { type Failure } from './control.ts';
 export { RunDirectory, writeRunDirectory, defaultRunDirectory, metricsJson, type RunRecord } from './run-directory.ts';
 export { writeAtomic, fsProblem } from './atomic-write.ts';
 export { runReplication, runBatch, aggregate, estimate, flatten, replicationSeeds, type ReplicationTask, type ReplicationResult, type Aggregate, type Estimate, type BatchOptions, type BatchProgress } from './replications.ts';
+export { parseShard, mergeShards, shardFile, inShard, type Shard, type ShardFile, type SweepIdentity } from './sweep-shards.ts';
 export { parseGrid, expandGrid, runSweep, sweepCsv, type GridAxis, type SweepOptions, type SweepPoint } from './sweep.ts';
 export { writeReport, reportHtml, metricSections, peerLookup, collectSeries, csvField as csvFieldOf, type ReportInput, type ReportFigure, type Series } from './report.ts';
 export { reportProfile, type ReportProfile, type ProfileFacts } from './report-profile.ts';
@@ -23,3 +24,6 @@ export { ProgressSink, RunProgress, batchProgress, progressMode, JSON_EVERY_MS, 
 export { recordSettings, withRecord } from './record.ts';
 export { writeRunReport, type RunReportOptions } from './report-run.ts';
 export { writeReplicationsReport, writeSweepReport, sweepCharts, type ReplicationsReport, type SweepReport } from './report-batch.ts';
+export { startRunner, type Runner, type RunnerOptions } from './runner-server.ts';
+export { parseRunners, parseHostPort, parsePortRange, placeOnRunners, type RunnerAddress } from './remote-placement.ts';
+export { RUNNER_PROTOCOL, CONTROL_PATH } from './runner-protocol.ts';

@@ -9,17 +9,17 @@ export interface HandleEvents {
   exit(how: string): void;
 }
 
-/** Where an instance runs: in the orchestrator's own thread (a plan of one instance), a worker thread, a child process, an external program. */
-export type InstanceKind = 'inline' | 'thread' | 'process' | 'external';
+/** Where an instance runs: in the orchestrator's own thread (a plan of one instance), a worker thread, a child process, an external program, a remote runner. */
+export type InstanceKind = 'inline' | 'thread' | 'process' | 'external' | 'remote';
 
 /**
- * The orchestrator's side of one instance: in-process, a worker thread, a child process or an
- * external program (external-instance.ts) behind one small interface (commands down, reports up,
- * exit, kill), so the orchestrator never asks which.
+ * The orchestrator's side of one instance: in-process, a worker thread, a child process, an
+ * external program (external-instance.ts) or an instance on a runner (remote-instance.ts) behind
+ * one small interface (commands down, reports up, exit, kill), so the orchestrator never asks which.
  */
 export interface InstanceHandle {
   readonly kind: InstanceKind;
-  /** The process the instance runs in (for a thread or in-process, the orchestrator's own). */
+  /** The process the instance runs in (for a thread or in-process, the orchestrator's own; for a remote one, the runner's). */
   readonly pid: number;
   command(c: Command): void;
   /** Ends it now: stop the in-process one without a report, terminate the thread, SIGKILL the process. */

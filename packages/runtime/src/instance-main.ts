@@ -20,6 +20,11 @@ import { ProfileLog } from './profile-log.ts';
 import { InstanceChannels } from './wire-channels.ts';
 
 const inThread = !isMainThread;
+/** Remote instances: where each WebSocket channel this instance connects to listens (sent with the connect command). */
+const peers = new Map<number, string>();
+function takePeers(list: Array<[number, string]> | undefined): void {
+  for (const [channel, url] of list ?? []) peers.set(channel, url);
+}
 
 function report(r: Report): void {
   if (inThread) parentPort!.postMessage(r);
@@ -62,10 +67,10 @@ async function main(spec: InstanceSpec, control: ControlBlock): Promise<void> {
         }, 2000).unref();
       },
     });
-    await channels.listen();
-    report({ type: 'ready' });
+    const listening = await channels.listen((line) => process.stderr.write(`${name}: ${line}\n`));
+    report(listening.length > 0 ? { type: 'ready', listening } : { type: 'ready' });
     if (!(await awaitCommand(control, (s) => s.connect))) return;
-    await channels.connect();
+    await channels.connect(peers);
     report({ type: 'connected' });
     if (!(await awaitCommand(control, (s) => s.go))) return;
 
@@ -112,7 +117,17 @@ async function main(spec: InstanceSpec, control: ControlBlock): Promise<void> {
 
 if (inThread) {
   const spec = workerData as InstanceSpec;
-  await main(spec, new ControlBlock(spec.control!));
+  const control = new ControlBlock(spec.control!);
+  // A runner posts the connect command with the peers of WebSocket channels (a message, not the
+  // control block, which holds no strings): the peers are known before the command is.
+  const onMessage = (m: { command?: Command }) => {
+    if (m.command?.op === 'connect') takePeers(m.command.peers);
+    if (m.command) control.apply(m.command);
+  };
+  parentPort!.on('message', onMessage);
+  parentPort!.unref();
+  await main(spec, control);
+  parentPort!.off('message', onMessage);
 } else {
   // The orchestrator decides what an interrupt means (the process has its own group; this is for a stray SIGINT).
   process.on('SIGINT', () => {});
@@ -130,7 +145,10 @@ if (inThread) {
   spec = await new Promise<InstanceSpec>((resolve) => {
     process.on('message', (m: { spec?: InstanceSpec; command?: Command }) => {
       if (m.spec) resolve(m.spec);
-      else if (m.command) control.apply(m.command);
+      else if (m.command) {
+        if (m.command.op === 'connect') takePeers(m.command.peers);
+        control.apply(m.command);
+      }
     });
   });
   await main(spec, control);

@@ -41,7 +41,7 @@ test('grids: values are JSON where they parse, commas inside brackets stay, poin
 test('sweep CSV: one row per point, mean, half-width and theory per figure', () => {
   const axes = parseGrid(['x=1,2']);
   const mk = (x: number) => ({ seed: 1, figures: [{ name: 'w, s', value: x, expected: 1.5 }], values: {}, events: 0, simulatedTime: 0, wallSeconds: 0 });
-  const points = [1, 2].map((x) => ({ params: { x }, runs: [mk(x), mk(x + 1)], aggregate: aggregate([mk(x), mk(x + 1)]) }));
+  const points = [1, 2].map((x, index) => ({ index, params: { x }, runs: [mk(x), mk(x + 1)], aggregate: aggregate([mk(x), mk(x + 1)]) }));
   const csv = sweepCsv(axes, points).trim().split('\n');
   assert.equal(csv[0], 'x,replications,"w, s","w, s ci95","w, s expected"');
   assert.ok(csv[1]!.startsWith('1,2,1.5,'));

@@ -10,6 +10,8 @@ import { instanceEntry } from './instance-entry.ts';
 import { startExternal } from './external-instance.ts';
 import { startProcess, startThread, type InstanceHandle, type InstanceKind } from './instance-handle.ts';
 import { eventsOf, type ProgressListener, type RunOutcome } from './outcome.ts';
+import { RemoteRun } from './remote-instance.ts';
+import { runnerOf, type RunnerAddress } from './remote-placement.ts';
 import type { Stopper, StopRequest } from './stopper.ts';
 import { Termination, type Verdict } from './termination.ts';
 
@@ -42,6 +44,8 @@ export interface RunOptions {
   spinNs?: number;
   /** Called once per instance when it has started (for logs and for tests that kill one). */
   started?: (instance: string, kind: InstanceKind, pid: number) => void;
+  /** The runners of instances placed remote (placeOnRunners), and the token they take. */
+  runners?: { list: readonly RunnerAddress[]; token: string; lostAfterMs?: number };
 }
 
 /** Time an instance gets to stop and report after an abort, before it is killed. */
@@ -49,8 +53,9 @@ const ABORT_GRACE_MS = 600;
 
 /**
  * Runs a plan, every placement the same way: one instance handle per instance (in-process for a
- * plan of one instance, a worker thread, a child process), joined by channels (shared-memory
- * rings between threads, Unix-domain sockets otherwise). Start-up cannot deadlock: every
+ * plan of one instance, a worker thread, a child process, an external program, an instance on a
+ * runner), joined by channels (shared-memory rings between threads, Unix-domain sockets
+ * otherwise; a plan on runners has its runners build its channels, remote-placement.ts). Start-up cannot deadlock: every
  * instance builds and listens, then all connect, then all start. The run ends on the
  * termination verdict, on an interrupt, or on the first failure, and in every case every thread
  * and process is gone and the socket directory removed before this resolves. It never throws
@@ -63,19 +68,32 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
   const kinds = plan.instances.map((inst) => (inst.placement.kind === 'external' ? 'external' : (options.placement ?? inst.placement.kind)));
   kinds.forEach((k, i) => {
     const name = plan.instances[i]!.name;
-    if (k === 'remote') throw new SplitSimError('E_CONFIG', `instance ${name} is placed on a remote runner; this runtime runs in-process, threads and processes only`, { instance: name });
     if (k === 'inline' && n > 1) throw new SplitSimError('E_CONFIG', `instance ${name}: only a plan of one instance runs in-process; this one has ${n}`, { instance: name });
   });
   if (options.maxEvents !== undefined && kinds[0] !== 'inline') {
     throw new SplitSimError('E_CONFIG', '--max-events needs a run in one instance: which events come first across instances is only known in one engine; use --until', { field: '--max-events' });
   }
   const until = options.until ?? Infinity;
+  const log: string[] = [];
+  const say = (line: string) => {
+    log.push(line);
+    options.log?.(line);
+  };
+  // Instances on runners: the runners build their own channels (remote-placement.ts).
+  let remote: RemoteRun | null = null;
+  if (kinds.includes('remote')) {
+    runnerOf(plan);
+    if (!options.runners) throw new SplitSimError('E_CONFIG', `instance ${plan.instances[kinds.indexOf('remote')]!.name} is placed on a runner; give the runners (--runners name=host:port and --token-file)`, {});
+    const r = options.runners;
+    remote = new RemoteRun(plan, { runners: r.list, token: r.token, until: until === Infinity ? null : until, profileNs: options.profileNs ?? 0, runDir: options.runDir ?? null, log: say, ...(r.lostAfterMs ? { lostAfterMs: r.lostAfterMs } : {}) });
+  }
   const cores = availableParallelism();
   const spinNs = options.spinNs ?? (n < cores ? 50_000 : n === cores ? 10_000 : 0);
   const controls = kinds.map((k) => (k === 'thread' ? createControl() : null));
   const sockets = new SocketDir();
   const channelSpecs: ChannelSpec[][] = plan.instances.map(() => []);
   for (const ch of plan.channels) {
+    if (remote) break;
     if (kinds[ch.a] === 'thread' && kinds[ch.b] === 'thread') {
       const ab = createRing();
       const ba = createRing();
@@ -90,11 +108,6 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
     }
   }
 
-  const log: string[] = [];
-  const say = (line: string) => {
-    log.push(line);
-    options.log?.(line);
-  };
   const termination = new Termination(plan, until);
   const handles: InstanceHandle[] = [];
   const ready = new Set<number>();
@@ -207,7 +220,7 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
     const expected = finished.has(i) || failure !== null || interrupted !== null;
     if (!expected) {
       const command = plan.instances[i]!.placement.command?.join(' ');
-      const where = kinds[i] === 'process' ? `process ${handles[i]?.pid}` : kinds[i] === 'thread' ? 'thread' : kinds[i] === 'external' ? `external process ${handles[i]?.pid}: ${command}` : 'in-process';
+      const where = kinds[i] === 'process' ? `process ${handles[i]?.pid}` : kinds[i] === 'thread' ? 'thread' : kinds[i] === 'remote' ? `runner ${plan.instances[i]!.placement.runner}` : kinds[i] === 'external' ? `external process ${handles[i]?.pid}: ${command}` : 'in-process';
       fail({ instance: name, code: 'E_INSTANCE', message: `instance ${name} (${where}) ended unexpectedly: ${how}` });
     }
     checkSettled();
@@ -240,15 +253,19 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
       };
       const events = { report: (r: Report) => onReport(i, r), exit: (how: string) => onExit(i, how) };
       const k = kinds[i]!;
-      const h = k === 'inline' ? startInline(spec, events, options.catalog ?? null)
+      const h = remote ? remote.handle(i, events)
+        : k === 'inline' ? startInline(spec, events, options.catalog ?? null)
         : k === 'thread' ? startThread(entry!, spec, events)
         : k === 'process' ? startProcess(entry!, spec, events)
         : startExternal(spec, events);
       handles.push(h);
       const command = k === 'external' ? ` (${plan.instances[i]!.placement.command!.join(' ')})` : '';
-      say(`instance ${plan.instances[i]!.name}: ${h.kind}${h.kind === 'process' || h.kind === 'external' ? ` pid ${h.pid}` : ''}${command}, ${plan.instances[i]!.components.length} components, ${channelSpecs[i]!.length} channels`);
+      const where = h.kind === 'remote' ? `runner ${plan.instances[i]!.placement.runner}` : `${h.kind}${h.kind === 'process' || h.kind === 'external' ? ` pid ${h.pid}` : ''}${command}`;
+      const channels = remote ? plan.channels.filter((c) => c.a === i || c.b === i).length : channelSpecs[i]!.length;
+      say(`instance ${plan.instances[i]!.name}: ${where}, ${plan.instances[i]!.components.length} components, ${channels} channels`);
       options.started?.(plan.instances[i]!.name, h.kind, h.pid);
     }
+    remote?.start();
     // An interrupt that came while the instances were being started reaches them now.
     if (interrupted !== null) abort('interrupted');
     await settled;
@@ -256,6 +273,7 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
     if (killTimer) clearTimeout(killTimer);
     unlisten?.();
     sockets.remove();
+    remote?.close();
   }
   return outcome();
 

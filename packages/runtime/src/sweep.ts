@@ -1,6 +1,7 @@
 import { SplitSimError } from '@splitsim/kernel';
 import { aggregate, replicationSeeds, runBatch, type Aggregate, type BatchOptions, type ReplicationResult, type ReplicationTask } from './replications.ts';
 import { csvField } from './report.ts';
+import { inShard, type Shard } from './sweep-shards.ts';
 
 /**
  * Parameter sweeps: a grid of config parameters (`--grid lambda=0.5,0.7,0.9 --grid n=100,1000`),
@@ -66,16 +67,22 @@ export interface SweepOptions extends BatchOptions {
   seed: number;
   inst?: string;
   until?: string;
+  /** Run only this shard of the grid's points (sweep-shards.ts). */
+  shard?: Shard;
 }
 
 export interface SweepPoint {
   params: Record<string, unknown>;
   runs: ReplicationResult[];
   aggregate: Aggregate;
+  /** Position of the point in the whole grid (expandGrid order). */
+  index: number;
 }
 
 export async function runSweep(o: SweepOptions): Promise<SweepPoint[]> {
-  const points = expandGrid(o.axes);
+  const all = expandGrid(o.axes).map((params, index) => ({ params, index }));
+  const chosen = o.shard ? all.filter((p) => inShard(p.index, o.shard!)) : all;
+  const points = chosen.map((p) => p.params);
   const seeds = replicationSeeds(o.seed, o.replications);
   const tasks: ReplicationTask[] = [];
   for (const p of points) {
@@ -92,7 +99,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepPoint[]> {
   const results = await runBatch(tasks, batch);
   return points.map((params, i) => {
     const runs = results.slice(i * seeds.length, (i + 1) * seeds.length);
-    return { params, runs, aggregate: aggregate(runs) };
+    return { params, runs, aggregate: aggregate(runs), index: chosen[i]!.index };
   });
 }
 
@@ -118,14 +125,16 @@ export function sweepCsv(axes: readonly GridAxis[], points: readonly SweepPoint[
     if (withExpected.has(n)) head.push(`${n} expected${unit}`);
   }
   const cell = (v: unknown) => (typeof v === 'string' ? csvField(v) : typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : csvField(JSON.stringify(v)));
+  // A NaN or Infinity is an empty cell; so is the null it becomes in a shard file's JSON (--merge).
+  const num = (v: number | undefined) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '');
   const rows = [head.map(csvField).join(',')];
   for (const p of points) {
     const row = [...axes.map((a) => cell(p.params[a.key])), String(p.runs.length)];
     for (const n of figureNames) {
       const f = p.aggregate.figures.find((x) => x.name === n);
-      row.push(cell(f?.mean));
-      if (reps > 1) row.push(cell(f?.ci95));
-      if (withExpected.has(n)) row.push(cell(f?.expected));
+      row.push(num(f?.mean));
+      if (reps > 1) row.push(num(f?.ci95));
+      if (withExpected.has(n)) row.push(num(f?.expected));
     }
     rows.push(row.join(','));
   }

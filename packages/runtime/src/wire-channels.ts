@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'node:net';
 import {
-  connectChannel, listenChannel, RingChannelEnd, SocketChannelEnd, Trunk, type ChannelEnd, type ChannelEndOptions,
+  connectChannel, connectWsChannel, listenChannel, listenWsChannel, RingChannelEnd, SocketChannelEnd, Trunk, type ByteStream, type ChannelEnd, type ChannelEndOptions, type WsListener,
 } from '@splitsim/channels';
 import { SplitSimError, type Engine, type RemoteLink } from '@splitsim/kernel';
 import type { Plan } from '@splitsim/instantiation';
@@ -27,6 +27,7 @@ export class InstanceChannels {
   /** The cut links of this instance (their channel, handler, latency and bytes sent). */
   readonly trunk: Trunk;
   private readonly servers = new Map<number, { server: Server; accepted: Promise<Socket> }>();
+  private readonly wsServers = new Map<number, WsListener>();
 
   constructor(
     private readonly plan: Plan,
@@ -44,19 +45,40 @@ export class InstanceChannels {
     }
   }
 
+  /** Sockets and WebSockets live on the event loop: the instance must yield to it. */
   get usesSockets(): boolean {
-    return this.specs.some((s) => s.transport === 'socket');
+    return this.specs.some((s) => s.transport !== 'ring');
   }
 
-  async listen(): Promise<void> {
-    for (const s of this.specs) if (s.transport === 'socket' && s.listen) this.servers.set(s.channel, await listenChannel(s.path));
+  /** Listens on every channel this end listens on; returns the port of each WebSocket channel. */
+  async listen(log?: (line: string) => void): Promise<Array<[number, number]>> {
+    const ports: Array<[number, number]> = [];
+    for (const s of this.specs) {
+      if (s.transport === 'socket' && s.listen) this.servers.set(s.channel, await listenChannel(s.path));
+      if (s.transport === 'ws' && s.listen) {
+        const l = await listenWsChannel({ host: s.host, ports: s.ports, path: s.path, token: s.token, ...(log ? { log } : {}) });
+        this.wsServers.set(s.channel, l);
+        ports.push([s.channel, l.port]);
+      }
+    }
+    return ports;
   }
 
-  /** Connects (or accepts) every socket channel, says HELLO on every channel, attaches cut ports. */
-  async connect(): Promise<void> {
+  /**
+   * Connects (or accepts) every socket channel, says HELLO on every channel, attaches cut ports.
+   * `peers`: the URL of each WebSocket channel this end connects to.
+   */
+  async connect(peers: ReadonlyMap<number, string> = new Map()): Promise<void> {
     const pending = this.specs.map(async (s) => {
-      if (s.transport !== 'socket') return;
-      const socket = s.listen ? await this.servers.get(s.channel)!.accepted : await connectChannel(s.path);
+      if (s.transport === 'ring') return;
+      let socket: ByteStream;
+      if (s.transport === 'socket') socket = s.listen ? await this.servers.get(s.channel)!.accepted : await connectChannel(s.path);
+      else if (s.listen) socket = await this.wsServers.get(s.channel)!.accepted;
+      else {
+        const url = peers.get(s.channel);
+        if (url === undefined) throw new SplitSimError('E_CHANNEL', `channel ${this.plan.channels[s.channel]!.name}: the coordinator gave no address to connect to`, { channel: s.channel });
+        socket = await connectWsChannel(url, s.token);
+      }
       const name = this.plan.channels[s.channel]!.name;
       this.ends.push(new SocketChannelEnd({ ...this.options(s.channel), socket, onInput: this.hooks.onInput, onLost: (why) => this.hooks.onLost(name, why) }));
     });
@@ -75,6 +97,7 @@ export class InstanceChannels {
   close(): void {
     for (const e of this.ends) e.close();
     for (const { server } of this.servers.values()) server.close();
+    for (const l of this.wsServers.values()) l.close();
   }
 
   private options(channel: number): ChannelEndOptions {

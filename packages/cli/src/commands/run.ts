@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { MS, parseTime, SplitSimError } from '@splitsim/kernel';
 import { describeParams, type Figure, type Instantiation, type Plan } from '@splitsim/instantiation';
 import {
-  defaultRunDirectory, fsProblem, planConfig, progressMode, ProgressSink, recordSettings, RunDirectory, runPlan, RunProgress, showNumber, showRate, showTime, showWall, Stopper, summarize, withRecord, writeRunReport,
-  type Failure, type RunOutcome, type RunRecord,
+  defaultRunDirectory, fsProblem, parseRunners, placeOnRunners, planConfig, progressMode, ProgressSink, recordSettings, RunDirectory, runPlan, RunProgress, showNumber, showRate, showTime, showWall, Stopper, summarize, withRecord, writeRunReport,
+  type Failure, type RunnerAddress, type RunOutcome, type RunRecord,
 } from '@splitsim/runtime';
 import { loadConfig, parseOverrides, type LoadedConfig } from '../load-config.ts';
 import { applyPartitionFile } from '../apply-partition.ts';
@@ -27,6 +27,9 @@ export interface RunFlags {
   replications?: number;
   workers?: number;
   partitionFile?: string;
+  runners?: string;
+  tokenFile?: string;
+  runnerTimeout?: string;
 }
 
 /** Exit codes of `splitsim run` (documented in docs/architecture.md); an interrupted run exits with its signal's code. */
@@ -37,7 +40,7 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a config\'s instantiation and write a run directory (plan.json, metrics.json, run.json, run.log, profile/)')
     .argument('<config>', 'config file, e.g. configs/mmc.ts');
-  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'force', 'placement', 'partitionFile', 'profile', 'record', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
+  for (const o of options('inst', 'until', 'maxEvents', 'seed', 'set', 'out', 'force', 'placement', 'partitionFile', 'profile', 'record', 'runners', 'tokenFile', 'runnerTimeout', 'replications', 'workers', 'params', 'json', 'quiet')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     [
@@ -53,6 +56,7 @@ export function registerRun(program: Command): void {
       '  splitsim run configs/mmc.ts --set lambda=95 --set jobs=1000000 --seed 7 --out runs/mmc95',
       '  splitsim run configs/phold.ts --inst linear4 --placement process --until 2ms --out runs/phold4',
       '  splitsim run configs/phold.ts --inst unbalanced4 --profile 200ms --out runs/unbalanced',
+      '  splitsim run configs/datacenter.ts --inst ab --runners a=10.0.0.2:7070,b=10.0.0.3:7070 --token-file token',
     ].join('\n'),
   );
   cmd.action(async (file: string, flags: RunFlags) => runCommand(file, flags));
@@ -77,6 +81,8 @@ interface Prepared {
   profileNs: number;
   plan: Plan;
   parallel: boolean;
+  /** --runners: where the instances run, the token, how long a silent runner has. */
+  runners: { list: RunnerAddress[]; token: string; lostAfterMs?: number } | undefined;
 }
 
 /** Everything a run needs from the input; every problem here is bad input (exit 2) and nothing has run. */
@@ -93,13 +99,27 @@ async function prepare(file: string, flags: RunFlags): Promise<Prepared> {
   let plan: Plan = planned.plan;
   // An external instance stays external: only its program implements its models.
   if (flags.placement) plan = { ...plan, instances: plan.instances.map((i) => (i.placement.kind === 'external' ? i : { ...i, placement: { kind: flags.placement! } })) };
+  let runners: { list: RunnerAddress[]; token: string; lostAfterMs?: number } | undefined;
+  if (flags.runners !== undefined) {
+    if (flags.placement) throw new SplitSimError('E_CONFIG', '--placement and --runners: instances on runners run as worker threads there; give one or the other', { field: '--placement' });
+    runners = { list: parseRunners(flags.runners), token: (await import('./runner.ts')).readToken(flags.tokenFile, '--runners') };
+    plan = placeOnRunners(plan, runners.list);
+    if (flags.runnerTimeout !== undefined) {
+      const ms = parseTime(flags.runnerTimeout, '--runner-timeout') / MS;
+      if (!(ms >= 400 && ms <= 600_000)) throw new SplitSimError('E_CONFIG', `--runner-timeout ${flags.runnerTimeout}: give 400ms to 10min`, { field: '--runner-timeout' });
+      runners.lostAfterMs = Math.round(ms);
+    }
+  } else {
+    const placed = plan.instances.find((i) => i.placement.kind === 'remote');
+    if (placed) throw new SplitSimError('E_CONFIG', `instance ${placed.name} is placed on runner ${placed.placement.runner}; give the runners: --runners ${placed.placement.runner}=host:port --token-file <path>`, { field: '--runners' });
+  }
   // --record: the plan's record section (record.ts), which the network models read; plans stay data.
   if (flags.record !== undefined) plan = withRecord(plan, recordSettings(flags.record, until));
-  const parallel = plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0 || plan.instances.some((i) => i.placement.kind === 'external');
+  const parallel = runners !== undefined || plan.instances.length > 1 || flags.placement !== undefined || profileNs > 0 || plan.instances.some((i) => i.placement.kind === 'external');
   if (parallel && flags.maxEvents !== undefined) {
     throw new SplitSimError('E_CONFIG', '--max-events needs a run in one instance: which events come first across instances is only known in one engine; use --until', { field: '--max-events' });
   }
-  return { loaded, config, params, catalog, instName, seed, until, profileNs, plan, parallel };
+  return { loaded, config, params, catalog, instName, seed, until, profileNs, plan, parallel, runners };
 }
 
 export async function runCommand(file: string, flags: RunFlags): Promise<void> {
@@ -132,7 +152,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
     signals.uninstall();
     throw err;
   }
-  const { config, params, catalog, instName, seed, until, profileNs, plan, parallel } = p;
+  const { config, params, catalog, instName, seed, until, profileNs, plan, parallel, runners } = p;
   const placements = [...new Set(plan.instances.map((i) => (parallel ? i.placement.kind : 'inline')))].join('+');
   say(`running ${config.name}/${instName}: ${plan.components.length} components, ${plan.instances.length} instance(s)${parallel ? ` (${placements})` : ''}, seed ${seed}\n`);
   const live = new RunProgress(sink, until);
@@ -154,7 +174,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
           log: (line) => dir.log(line),
           progress: live.update,
           progressMs: Math.min(1000, sink.everyMs),
-          started: (name, kind, pid) => parallel && say(`  instance ${name}: ${kind}${kind === 'process' || kind === 'external' ? ` pid ${pid}` : ''}\n`),
+          started: (name, kind, pid) => parallel && say(`  instance ${name}: ${kind === 'remote' ? `runner ${plan.instances.find((i) => i.name === name)?.placement.runner}` : `${kind}${kind === 'process' || kind === 'external' ? ` pid ${pid}` : ''}`}\n`),
+          ...(runners ? { runners } : {}),
         })
       : notStarted(dir.failed!);
     signals.writingOutputs();

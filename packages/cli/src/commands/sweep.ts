@@ -19,14 +19,16 @@ export interface SweepFlags {
   out?: string;
   json?: boolean;
   quiet?: boolean;
+  shard?: string;
+  merge?: string[];
 }
 
 export function registerSweep(program: Command): void {
   const cmd = program
     .command('sweep')
     .description('run a config over a grid of parameters (each point with replications if asked) on a worker pool, and write one CSV row per point')
-    .argument('<config>', 'config file, e.g. configs/hyperscale-lb.ts');
-  for (const o of options('grid', 'replications', 'workers', 'inst', 'until', 'seed', 'set', 'out', 'json', 'quiet')) cmd.addOption(o);
+    .argument('[config]', 'config file, e.g. configs/hyperscale-lb.ts (not with --merge)');
+  for (const o of options('grid', 'replications', 'workers', 'inst', 'until', 'seed', 'set', 'shard', 'merge', 'out', 'json', 'quiet')) cmd.addOption(o);
   cmd.addHelpText(
     'after',
     [
@@ -37,9 +39,22 @@ export function registerSweep(program: Command): void {
       'Examples:',
       '  splitsim sweep configs/mmc.ts --grid lambda=50,70,90 --replications 5 --out runs/mmc-sweep.csv',
       '  splitsim sweep configs/hyperscale-lb.ts --grid policy=push,pull --grid n=100,1000 --set jobsPerServer=200',
+      '',
+      'Across machines: each runs one shard of the grid (every N-th point) into a JSON file, then --merge joins',
+      'them into the CSV the whole sweep would have written:',
+      '  splitsim sweep configs/mmc.ts --grid lambda=50,70,90 --shard 1/2 --out s1.json   (and --shard 2/2 --out s2.json)',
+      '  splitsim sweep --merge s1.json s2.json --out mmc-sweep.csv',
+      '  (in a Kubernetes Indexed Job: --shard /N takes the shard from JOB_COMPLETION_INDEX)',
     ].join('\n'),
   );
-  cmd.action(async (file: string, flags: SweepFlags) => sweepCommand(file, flags));
+  cmd.action(async (file: string | undefined, flags: SweepFlags) => {
+    if (flags.merge !== undefined) {
+      if (file !== undefined) throw new SplitSimError('E_CONFIG', `sweep --merge joins shard files; it takes no config (got ${file})`, { field: '--merge' });
+      return (await import('./sweep-shards.ts')).mergeCommand(flags.merge, flags.out, flags.quiet === true || flags.json === true);
+    }
+    if (file === undefined) throw new SplitSimError('E_CONFIG', 'sweep: name the config file (or --merge shard files)', { field: 'config' });
+    return sweepCommand(file, flags);
+  });
 }
 
 /** Runs done, wall time, time left: a live line on a terminal, JSON lines otherwise (progress.ts). */
@@ -60,7 +75,17 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
   if (flags.until !== undefined) sweep.until = flags.until;
   if (flags.workers !== undefined) sweep.workers = flags.workers;
   if (progress) sweep.progress = progress;
+  const shards = flags.shard !== undefined ? await import('./sweep-shards.ts') : null;
+  const shard = shards?.shardOf(flags.shard);
+  if (shard) sweep.shard = shard;
   const points = await runSweep(sweep);
+  if (shards && shard) {
+    const identity = { config: config.name, axes, overrides: parseOverrides(flags.set), replications, seed, inst: flags.inst ?? null, until: flags.until ?? null };
+    const written = shards.writeShard(flags.out, identity, axes, shard, points);
+    if (flags.json) process.stdout.write(JSON.stringify({ shard: written, points: points.length }) + '\n');
+    else if (!flags.quiet) process.stdout.write(`${config.name} sweep: shard ${shard.index + 1} of ${shard.count}, ${points.length} points × ${replications} run(s)\n  shard ${written}\n`);
+    return;
+  }
   const out = flags.out ?? `${defaultRunDirectory(`${config.name}-sweep`)}.csv`;
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, sweepCsv(axes, points));
