@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { toSeconds } from '@splitsim/kernel';
 import { instantiate, type Catalog, type Config, type Instantiation, type Plan } from '@splitsim/instantiation';
 import { measureCosts, type Candidate, type RunCosts } from '@splitsim/profiler';
-import { runParallel, writeRunDirectory } from '@splitsim/runtime';
+import { runParallel, Stopper, writeRunDirectory } from '@splitsim/runtime';
 
 /**
  * One short profiled run of a candidate partition, as `splitsim tune` makes them: the start
@@ -52,7 +52,12 @@ export function instantiationOf(base: Instantiation, candidate: Candidate | null
 export async function runTrial(spec: TrialSpec, candidate: Candidate | null): Promise<TrialResult> {
   const system = spec.config.system(spec.params);
   const plan = instantiate(system, instantiationOf(spec.base, candidate), { config: spec.config.name, instantiation: candidate?.name ?? spec.instName, seed: spec.seed, ...(spec.catalog ? { catalog: spec.catalog } : {}) });
-  const r = await runParallel(plan, { until: spec.until, runDir: spec.dir, profileNs: spec.profileNs, ...(spec.signal ? { signal: spec.signal } : {}) });
+  // The budget's end interrupts the trial like a Ctrl-C: the instances stop and report.
+  const stopper = new Stopper();
+  const onAbort = () => stopper.interrupt('tune budget spent');
+  if (spec.signal?.aborted) onAbort();
+  else spec.signal?.addEventListener('abort', onAbort, { once: true });
+  const r = await runParallel(plan, { until: spec.until, runDir: spec.dir, profileNs: spec.profileNs, stopper }).finally(() => spec.signal?.removeEventListener('abort', onAbort));
   writeRunDirectory(spec.dir, { plan, result: r.result, metrics: r.metrics, wallSeconds: r.wallSeconds, status: r.status, log: r.log, extra: { runSeconds: r.runSeconds, profileIntervalNs: spec.profileNs } });
   const out: TrialResult = {
     dir: spec.dir, status: r.status, measured: null, runSpeed: r.runSeconds > 0 ? toSeconds(r.result.now) / r.runSeconds : 0, wallSeconds: r.wallSeconds, costs: null, metrics: null, plan,
