@@ -67,7 +67,13 @@ function startRun(address: string, message: object): Promise<{ t: string; code?:
   });
 }
 
-const lastLog = (r: RunnerProc, pattern: RegExp) => r.log.some((l) => pattern.test(l));
+/** Whether the runner logs a line matching `pattern` within 5 s (its log reaches us through a pipe, after its answer). */
+async function lastLog(r: RunnerProc, pattern: RegExp): Promise<boolean> {
+  for (const t0 = Date.now(); Date.now() - t0 < 5000; await new Promise((ok) => setTimeout(ok, 20))) {
+    if (r.log.some((l) => pattern.test(l))) return true;
+  }
+  return false;
+}
 
 test('no token and a wrong token: refused before the WebSocket opens, and logged', async () => {
   assert.equal(await handshake(runner.address, {}), 401);
@@ -75,9 +81,9 @@ test('no token and a wrong token: refused before the WebSocket opens, and logged
   assert.equal(await handshake(runner.address, { authorization: 'Basic abc' }), 401);
   assert.equal(await handshake(runner.address, { authorization: `Bearer ${token.token}` }), 101);
   await new Promise((r) => setTimeout(r, 200));
-  assert.ok(lastLog(runner, /refused a connection from 127\.0\.0\.1:\d+: no token/), runner.log.join('\n'));
-  assert.ok(lastLog(runner, /refused a connection from 127\.0\.0\.1:\d+: a wrong token/));
-  assert.ok(lastLog(runner, /refused a connection from 127\.0\.0\.1:\d+: a malformed Authorization header/));
+  assert.ok(await lastLog(runner, /refused a connection from 127\.0\.0\.1:\d+: no token/), runner.log.join('\n'));
+  assert.ok(await lastLog(runner, /refused a connection from 127\.0\.0\.1:\d+: a wrong token/));
+  assert.ok(await lastLog(runner, /refused a connection from 127\.0\.0\.1:\d+: a malformed Authorization header/));
 });
 
 test('a plan naming a model module the runner lacks is refused by name; the runner that has it runs it', async () => {
@@ -86,7 +92,7 @@ test('a plan naming a model module the runner lacks is refused by name; the runn
   const refused = coordinator([...args, '--runners', `a=${bare.address}`, '--out', join(out, 'refused')]);
   assert.equal((await refused.done).code, 3, refused.stderr);
   assert.match(refused.stderr, /runner a \(127\.0\.0\.1:\d+\) refused the run: this runner lacks model module \.\/own-sink\.ts \(models "sink\.own"\): no file \S+own-sink\.ts in its project/);
-  assert.ok(lastLog(bare, /refused run \S+ of coordinator \S+: this runner lacks model module \.\/own-sink\.ts/), bare.log.join('\n'));
+  assert.ok(await lastLog(bare, /refused run \S+ of coordinator \S+: this runner lacks model module \.\/own-sink\.ts/), bare.log.join('\n'));
   // The runner started in the project finds the module where the coordinator's project has it.
   const ran = coordinator([...args, '--runners', `a=${runner.address}`, '--out', join(out, 'ran')]);
   assert.equal((await ran.done).code, 0, ran.stderr);
@@ -101,7 +107,7 @@ test('a plan naming a model no module of the runner provides is refused by name'
   const answer = await startRun(runner.address, { t: 'start', protocol: RUNNER_PROTOCOL, run: 'run-psychic-1', runner: 'a', plan: renamed, where: renamed.instances.map(() => 'a'), modules: [{ specifier: 'splitsim/models' }], until: null, profileNs: 0, lostAfterMs: 5000 });
   assert.equal(answer.t, 'refused');
   assert.match(answer.reason!, /model "sink\.psychic" is not provided by model module splitsim\/models here/);
-  assert.ok(lastLog(runner, /refused run run-psychic-1 of coordinator \S+: .*sink\.psychic/));
+  assert.ok(await lastLog(runner, /refused run run-psychic-1 of coordinator \S+: .*sink\.psychic/));
 });
 
 test('10 000 fuzzed frames: each refused with a logged reason; the runner keeps serving; its memory stays flat', async () => {
@@ -116,7 +122,7 @@ test('10 000 fuzzed frames: each refused with a logged reason; the runner keeps 
   // Every bad message is one refusal; raw connections and broken frames add their own.
   assert.ok(refusals >= sent.refusable, `${refusals} refusals for ${sent.refusable} bad messages`);
   for (const why of [/not msgpack/, /a text message/, /not a control message/, /before the run started/, /not HTTP/, /Max payload size exceeded/]) {
-    assert.ok(lastLog(runner, why), `no refusal logged as ${why}`);
+    assert.ok(await lastLog(runner, why), `no refusal logged as ${why}`);
   }
   // Flat: after a collection the heap is where it was (a leak of a few hundred bytes per frame would show as MBs).
   assert.ok(afterFuzz.heapBytes - before.heapBytes < 8 * 2 ** 20, `heap grew by ${((afterFuzz.heapBytes - before.heapBytes) / 2 ** 20).toFixed(1)} MiB`);
