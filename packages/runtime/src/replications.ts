@@ -160,19 +160,36 @@ export async function runBatch(tasks: readonly ReplicationTask[], options: Batch
   }
   const { Piscina } = await import('piscina');
   const pool = new Piscina({ filename: new URL('./replications-worker.mjs', import.meta.url).href, minThreads: Math.max(1, workers), maxThreads: Math.max(1, workers) });
-  try {
-    return await Promise.all(
-      tasks.map(async (t) => {
-        const r = (await pool.run(t)) as ReplicationResult | { failed: { code: ErrorCode; message: string; details: Record<string, unknown> } };
+  // Tasks go to the pool no faster than it has workers, and after a failure no more go: the
+  // pool is destroyed only once nothing runs on it. Destroying it under a running task races
+  // with that task's answer, which piscina then reports as an 'error' event that ends the process.
+  let poolError: unknown;
+  pool.on('error', (e) => (poolError ??= e));
+  const results: ReplicationResult[] = [];
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async () => {
+    while (failure === undefined && next < tasks.length) {
+      const i = next++;
+      try {
+        const r = (await pool.run(tasks[i])) as ReplicationResult | { failed: { code: ErrorCode; message: string; details: Record<string, unknown> } };
         // Our errors come back as data (replications-worker.mjs), with their code.
         if ('failed' in r) throw new SplitSimError(r.failed.code, r.failed.message, r.failed.details);
+        results[i] = r;
         tick();
-        return r;
-      }),
-    );
+      } catch (e) {
+        failure ??= { error: e };
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, workers), tasks.length) }, lane));
   } finally {
     await pool.destroy();
   }
+  if (failure) throw failure.error;
+  if (poolError !== undefined) throw poolError;
+  return results;
 }
 
 /** Seeds base, base + 1, …: replication i always gets the same seed, so a batch can be repeated. */
