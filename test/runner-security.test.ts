@@ -104,10 +104,20 @@ test('a plan naming a model no module of the runner provides is refused by name'
   const plan = instantiate(system, mmc.instantiations.split!(system, p), { config: 'mmc', instantiation: 'split', seed: 1 });
   const sink = plan.components.find((c) => c.kind === 'sink')!;
   const renamed = { ...plan, models: plan.models.map((m) => (m.name === sink.model ? { ...m, name: 'sink.psychic' } : m)), components: plan.components.map((c) => (c === sink ? { ...c, model: 'sink.psychic' } : c)), instances: plan.instances.map((i) => ({ ...i, placement: { kind: 'remote' as const, runner: 'a' } })) };
-  const answer = await startRun(runner.address, { t: 'start', protocol: RUNNER_PROTOCOL, run: 'run-psychic-1', runner: 'a', plan: renamed, where: renamed.instances.map(() => 'a'), modules: [{ specifier: 'splitsim/models' }], until: null, profileNs: 0, lostAfterMs: 5000 });
+  const answer = await startRun(runner.address, { t: 'start', protocol: RUNNER_PROTOCOL, run: 'run-psychic-1', runner: 'a', plan: renamed, where: renamed.instances.map(() => 'a'), modules: [{ specifier: 'splitsim/models' }], until: null, profileNs: 0, progressMs: 1000, lostAfterMs: 5000 });
   assert.equal(answer.t, 'refused');
   assert.match(answer.reason!, /model "sink\.psychic" is not provided by model module splitsim\/models here/);
   assert.ok(await lastLog(runner, /refused run run-psychic-1 of coordinator \S+: .*sink\.psychic/));
+});
+
+test('a start of another runner protocol is refused as such, whatever fields that version has', async () => {
+  // Protocol 1's start: no progressMs, which protocol 2 requires; the version is what the refusal names.
+  const v1 = { t: 'start', protocol: 1, run: 'run-v1-0001', runner: 'a', plan: {}, where: ['a'], modules: [], until: null, profileNs: 0, lostAfterMs: 5000 };
+  const old = await startRun(runner.address, v1);
+  assert.deepEqual(old, { t: 'refused', code: 'E_PROTOCOL', reason: `it speaks runner protocol 1; this runner speaks ${RUNNER_PROTOCOL}` });
+  const newer = await startRun(runner.address, { ...v1, protocol: RUNNER_PROTOCOL + 1, somethingNew: true });
+  assert.equal(newer.code, 'E_PROTOCOL');
+  assert.ok(await lastLog(runner, /refused a start of coordinator \S+: it speaks runner protocol 1; this runner speaks/), runner.log.join('\n'));
 });
 
 test('10 000 fuzzed frames: each refused with a logged reason; the runner keeps serving; its memory stays flat', async () => {

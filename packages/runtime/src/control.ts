@@ -71,6 +71,9 @@ export type ChannelSpec =
    */
   | { channel: number; transport: 'ws'; listen: boolean; host: string; ports: number[]; path: string; token: string };
 
+/** Wall time (ms) between an instance's progress reports when the run names none. */
+export const PROGRESS_MS = 1000;
+
 /** Everything an instance needs to build itself: plans are data, models come from the modules the plan names. */
 export interface InstanceSpec {
   plan: Plan;
@@ -85,7 +88,7 @@ export interface InstanceSpec {
   profileNs: number;
   /** Wall time (ns) a blocked instance spins on its input before it parks. */
   spinNs: number;
-  /** Wall time (ms) between progress reports; default 1000. */
+  /** Wall time (ms) between progress reports; default PROGRESS_MS. */
   progressMs?: number;
   /** Threads: the shared control block; processes make their own. */
   control: SharedArrayBuffer | null;

@@ -1,13 +1,12 @@
 import type { Catalog } from '@splitsim/instantiation';
 import { buildInstance } from './build-instance.ts';
-import { ControlBlock, createControl, failureOf, type InstanceSpec, type Report } from './control.ts';
+import { ControlBlock, createControl, failureOf, PROGRESS_MS, type InstanceSpec, type Report } from './control.ts';
 import { InlineLoop } from './inline-loop.ts';
 import type { HandleEvents, InstanceHandle } from './instance-handle.ts';
 import { planCatalog } from './modules.ts';
 
 /** Wall time the in-process instance runs events before it yields to the event loop (signals, commands, timers). */
 const SLICE_MS = 50;
-const PROGRESS_MS = 1000;
 
 /**
  * A plan of one instance run in the orchestrator's own thread, behind the same handle and the

@@ -1,6 +1,6 @@
 import { spanNs, type Synchronizer } from '@splitsim/channels';
 import type { Engine } from '@splitsim/kernel';
-import type { ControlBlock, Report } from './control.ts';
+import { PROGRESS_MS, type ControlBlock, type Report } from './control.ts';
 import type { ProfileCosts } from './profile-costs.ts';
 import type { ProfileLog } from './profile-log.ts';
 
@@ -18,8 +18,6 @@ const SLICE = 256;
  * otherwise creep forward one lookahead per sync round trip.
  */
 const STUCK_NS = 50_000;
-/** Progress reports, ms of wall time apart. */
-const PROGRESS_MS = 1000;
 /** Longest park: commands ring the bell, this only bounds how late a profile line can be. */
 const PARK_MS = 100;
 /** An instance that must serve sockets or IPC yields to the event loop at least this often. */

@@ -16,6 +16,8 @@ export interface RemoteOptions {
   token: string;
   until: number | null;
   profileNs: number;
+  /** Wall time (ms) between progress reports of remote instances, as the coordinator's own instances make them. */
+  progressMs: number;
   /** The coordinator's run directory: profile lines of remote instances are written there. */
   runDir: string | null;
   /** Where the project's model modules are, as paths runners look for in their own copy (default: the working directory). */
@@ -54,7 +56,7 @@ export class RemoteRun {
     const modules = modulesForRunners(plan, o.project ?? process.cwd());
     for (const r of o.runners) {
       if (!this.where.includes(r.name)) continue;
-      const start: ToRunner = { t: 'start', protocol: RUNNER_PROTOCOL, run: this.id, runner: r.name, plan, where: this.where, modules, until: o.until, profileNs: o.profileNs, lostAfterMs: this.lostAfterMs };
+      const start: ToRunner = { t: 'start', protocol: RUNNER_PROTOCOL, run: this.id, runner: r.name, plan, where: this.where, modules, until: o.until, profileNs: o.profileNs, progressMs: o.progressMs, lostAfterMs: this.lostAfterMs };
       this.links.set(r.name, new RunnerLink(this, r, start));
     }
   }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createRing } from '@splitsim/channels';
 import { formatTime, SplitSimError } from '@splitsim/kernel';
 import type { Catalog, Plan } from '@splitsim/instantiation';
-import { createControl, type ChannelSpec, type Failure, type InstanceSpec, type Report } from './control.ts';
+import { createControl, PROGRESS_MS, type ChannelSpec, type Failure, type InstanceSpec, type Report } from './control.ts';
 import { startInline } from './inline-instance.ts';
 import { instanceEntry } from './instance-entry.ts';
 import { startExternal } from './external-instance.ts';
@@ -85,7 +85,7 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
     runnerOf(plan);
     if (!options.runners) throw new SplitSimError('E_CONFIG', `instance ${plan.instances[kinds.indexOf('remote')]!.name} is placed on a runner; give the runners (--runners name=host:port and --token-file)`, {});
     const r = options.runners;
-    remote = new RemoteRun(plan, { runners: r.list, token: r.token, until: until === Infinity ? null : until, profileNs: options.profileNs ?? 0, runDir: options.runDir ?? null, log: say, ...(r.lostAfterMs ? { lostAfterMs: r.lostAfterMs } : {}) });
+    remote = new RemoteRun(plan, { runners: r.list, token: r.token, until: until === Infinity ? null : until, profileNs: options.profileNs ?? 0, progressMs: options.progressMs ?? PROGRESS_MS, runDir: options.runDir ?? null, log: say, ...(r.lostAfterMs ? { lostAfterMs: r.lostAfterMs } : {}) });
   }
   const cores = availableParallelism();
   const spinNs = options.spinNs ?? (n < cores ? 50_000 : n === cores ? 10_000 : 0);

@@ -13,8 +13,12 @@ import { z } from 'zod';
  *   runner → coordinator   accepted | refused, report, profile, exit, status, error
  *
  * Heartbeats are WebSocket pings (the coordinator's) and pongs (ws answers them by itself).
+ *
+ * A coordinator and a runner must speak the same RUNNER_PROTOCOL: a change to a message that the
+ * other side's schema would refuse takes a new number, and a runner refuses a start of another
+ * number (E_PROTOCOL, naming both). 2: the start carries progressMs.
  */
-export const RUNNER_PROTOCOL = 1;
+export const RUNNER_PROTOCOL = 2;
 export const CONTROL_PATH = '/splitsim/v1/control';
 
 /** The URL path of a channel's WebSocket: the run and the channel, so a stray peer cannot join another run. */
@@ -64,7 +68,8 @@ export const remoteModuleSchema = z.object({ specifier: z.string().min(1).max(10
 export const startSchema = z
   .object({
     t: z.literal('start'),
-    protocol: z.number().int(),
+    /** RUNNER_PROTOCOL; a start of another is refused before this schema (otherProtocol). */
+    protocol: z.literal(RUNNER_PROTOCOL),
     run: z.string().regex(RUN_ID),
     /** This runner's name in the run. */
     runner: z.string().min(1).max(128),
@@ -75,10 +80,23 @@ export const startSchema = z
     modules: z.array(remoteModuleSchema),
     until: z.number().nonnegative().nullable(),
     profileNs: z.number().nonnegative(),
+    /** Wall time (ms) between an instance's progress reports: the coordinator's, as for its own instances. */
+    progressMs: z.number().nonnegative(),
     /** Silence (ms) after which either side gives the other up. */
     lostAfterMs: z.number().int().min(HEARTBEAT_MS * 2).max(600_000),
   })
   .strict();
+
+/**
+ * The protocol a start message names when it is not this runner's, else null. Read before the
+ * schema: a start of another version may carry fields this one does not know (or lack some), and
+ * deserves the version refusal rather than a list of schema complaints.
+ */
+export function otherProtocol(m: unknown): number | null {
+  if (typeof m !== 'object' || m === null || (m as { t?: unknown }).t !== 'start') return null;
+  const protocol = (m as { protocol?: unknown }).protocol;
+  return typeof protocol === 'number' && protocol !== RUNNER_PROTOCOL ? protocol : null;
+}
 
 export const toRunnerSchema = z.discriminatedUnion('t', [
   startSchema,

@@ -72,7 +72,7 @@ export class RunnerRun {
     for (const id of this.share.instances) {
       const spec: InstanceSpec = {
         plan: this.plan, instance: id, until: this.start.until,
-        runDir: this.dir, profileNs: this.start.profileNs, spinNs: this.share.spinNs,
+        runDir: this.dir, profileNs: this.start.profileNs, spinNs: this.share.spinNs, progressMs: this.start.progressMs,
         control: this.share.controls.get(id)!, channels: this.share.channels.get(id)!,
       };
       const worker = new Worker(entry.thread, { workerData: spec });

@@ -6,7 +6,7 @@ import { parsePlan } from '@splitsim/instantiation';
 import { planCatalog } from './modules.ts';
 import { runnerOf } from './remote-placement.ts';
 import {
-  CONTROL_PATH, decode, encode, HEARTBEAT_LOST_MS, MAX_CONTROL_MESSAGE, RUNNER_PROTOCOL, toRunnerSchema, type FromRunner, type StartMessage, type ToRunner,
+  CONTROL_PATH, decode, encode, HEARTBEAT_LOST_MS, MAX_CONTROL_MESSAGE, otherProtocol, RUNNER_PROTOCOL, toRunnerSchema, type FromRunner, type StartMessage, type ToRunner,
 } from './runner-protocol.ts';
 import { resolveOnRunner } from './runner-modules.ts';
 import { RunnerRun, type RunnerContext } from './runner-run.ts';
@@ -105,6 +105,12 @@ export async function startRunner(o: RunnerOptions): Promise<Runner> {
         ws.close(1008, 'too many bad messages');
       }
     };
+    /** Refuses the run this connection would start, and closes it. */
+    const noRun = (what: string, code: string, reason: string) => {
+      refuse(what, reason);
+      send({ t: 'refused', code, reason });
+      ws.close(1000, 'refused');
+    };
     const startTimer = setTimeout(() => {
       if (run === null && !starting) {
         o.log(`closing the connection of ${who}: no run started within ${START_TIMEOUT_MS / 1000} s`);
@@ -133,14 +139,19 @@ export async function startRunner(o: RunnerOptions): Promise<Runner> {
     ws.on('message', (data, isBinary) => {
       lastSeen = performance.now();
       if (!isBinary) return error('a text message (control messages are binary msgpack)');
-      let m: ToRunner;
+      let raw: unknown;
       try {
-        const parsed = toRunnerSchema.safeParse(decode(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)));
-        if (!parsed.success) return error(`not a control message: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
-        m = parsed.data;
+        raw = decode(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer));
       } catch (err) {
         return error(`not msgpack: ${(err as Error).message.split('\n')[0]}`);
       }
+      const other = otherProtocol(raw);
+      if (other !== null && run === null && !starting) {
+        return noRun(`a start of ${who}`, 'E_PROTOCOL', `it speaks runner protocol ${other}; this runner speaks ${RUNNER_PROTOCOL}`);
+      }
+      const parsed = toRunnerSchema.safeParse(raw);
+      if (!parsed.success) return error(`not a control message: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+      const m: ToRunner = parsed.data;
       switch (m.t) {
         case 'status': {
           // Started with --expose-gc (tests of memory under fuzzing), the figures follow a collection.
@@ -170,12 +181,7 @@ export async function startRunner(o: RunnerOptions): Promise<Runner> {
     });
 
     async function begin(m: StartMessage): Promise<void> {
-      const no = (code: string, reason: string) => {
-        refuse(`run ${m.run} of ${who}`, reason);
-        send({ t: 'refused', code, reason });
-        ws.close(1000, 'refused');
-      };
-      if (m.protocol !== RUNNER_PROTOCOL) return no('E_PROTOCOL', `it speaks runner protocol ${m.protocol}; this runner speaks ${RUNNER_PROTOCOL}`);
+      const no = (code: string, reason: string) => noRun(`run ${m.run} of ${who}`, code, reason);
       if (runs.size + pending >= o.maxRuns) return no('E_RUNNER', `busy: serving ${runs.size + pending} run(s), at most ${o.maxRuns} at once (--max-runs)`);
       let built: RunnerRun;
       pending++;
