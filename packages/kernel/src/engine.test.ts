@@ -106,3 +106,73 @@ test('counts events per component', () => {
   assert.equal(m[0]!.path, 'x');
   assert.ok(m[0]!.events > 0 && m[1]!.events > 0);
 });
+
+const lazyParams = z.object({ timers: z.number().int(), counted: z.boolean().default(true), loopAt: z.number().int().default(-1) }).strict();
+
+/**
+ * Registers a new timer at each of `timers` ticks, while the run goes on, and fires it once: a
+ * model that creates handlers lazily. It counts what it executes, as the metrics should. With
+ * `loopAt`, keeps scheduling at that time once reached (a zero-time loop).
+ */
+class Lazy extends Component<z.output<typeof lazyParams>> {
+  static readonly spec = defineSpec({ model: 'test.lazy', kinds: ['test'], description: 'test', ports: [], params: lazyParams });
+  private readonly tick = this.ctx.timer((k) => this.fire(k));
+  private readonly again = this.ctx.timer(() => this.loop());
+  counted = 0;
+  uncounted = 0;
+
+  override init(): void {
+    this.ctx.schedule(this.tick, 10, 0);
+  }
+
+  private fire(k: number): void {
+    this.counted++;
+    const counted = this.params.counted;
+    const late = this.ctx.timer(() => (counted ? this.counted++ : this.uncounted++), { counted });
+    this.ctx.schedule(late, 5);
+    if (k + 1 < this.params.timers) this.ctx.schedule(this.tick, 10, k + 1);
+    if (this.ctx.now === this.params.loopAt) this.ctx.schedule(this.again, 0);
+  }
+
+  private loop(): void {
+    this.counted++;
+    this.ctx.schedule(this.again, 0);
+  }
+}
+
+function lazyPair(a: z.input<typeof lazyParams>, b: z.input<typeof lazyParams>) {
+  const e = new Engine({ seed: 1 });
+  const x = e.add(Lazy, 0, 'x', lazyParams.parse(a)) as Lazy;
+  const y = e.add(Lazy, 1, 'y', lazyParams.parse(b)) as Lazy;
+  return { e, x, y };
+}
+
+test('handlers added during the run count their events, and every other handler keeps counting', () => {
+  // 2 × 300 timers added mid-run: the per-handler table grows several times while the loop runs.
+  const check = (e: Engine, x: Lazy, y: Lazy) => {
+    const [mx, my] = e.metrics();
+    assert.equal(mx!.events, x.counted);
+    assert.equal(my!.events, y.counted);
+    assert.equal(e.executed, x.counted + y.counted + y.uncounted);
+    const { counted, uncounted } = e.eventsByComponent();
+    assert.deepEqual([...counted], [x.counted, y.counted]);
+    assert.deepEqual([...uncounted], [0, y.uncounted]);
+    return JSON.stringify(e.metrics());
+  };
+  const one = lazyPair({ timers: 300 }, { timers: 300, counted: false });
+  one.e.run();
+  assert.equal(one.y.uncounted, 300);
+  const whole = check(one.e, one.x, one.y);
+
+  // The same run in the small slices a parallel instance runs gives the same metrics.
+  const sliced = lazyPair({ timers: 300 }, { timers: 300, counted: false });
+  sliced.e.start();
+  for (let t = 0; sliced.e.nextTime() < Infinity; t += 7) sliced.e.runBefore(t);
+  sliced.e.finish();
+  assert.equal(check(sliced.e, sliced.x, sliced.y), whole);
+});
+
+test('a zero-time loop after handlers were added mid-run still names the looping component', () => {
+  const { e } = lazyPair({ timers: 300 }, { timers: 300, loopAt: 3000 });
+  assert.throws(() => e.run(), (err: unknown) => err instanceof SimulationError && err.component === 'y' && /executed by y/.test(err.message));
+});

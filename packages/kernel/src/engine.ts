@@ -68,6 +68,11 @@ export class Engine {
   /** Why a component stopped the run, or null. */
   stopMessage: string | null = null;
   /**
+   * Set by stop(), and by addHandler() when it replaces `eventsBy`: the one field runBefore()'s
+   * loop reads per event to learn that it must stop, or count in the new table from now on.
+   */
+  private interrupted = false;
+  /**
    * Handler of the last event of a runBefore() call that ended at its event limit, else -1: a
    * profiler that runs one event by itself and times it learns whose event it was (ownerOf).
    */
@@ -140,9 +145,8 @@ export class Engine {
   }
 
   /**
-   * Registers a handler. Before the run, or at least before the events it counts: runBefore()
-   * holds the per-handler event counts in a local, so a handler added while it runs that makes
-   * the table grow would have its events (and those of every handler) counted in a stale copy.
+   * Registers a handler, before the run or during it (a model may create timers lazily). A table
+   * that grows is a new array: runBefore() holds the table in a local, so it is told to reload it.
    */
   addHandler(h: Handler, ownerIndex: number, counted = true): number {
     if (!counted) this.uncounted.add(this.handlers.length);
@@ -152,6 +156,7 @@ export class Engine {
       const next = new Float64Array(this.eventsBy.length * 2);
       next.set(this.eventsBy);
       this.eventsBy = next;
+      this.interrupted = true;
     }
     return this.handlers.length - 1;
   }
@@ -187,6 +192,7 @@ export class Engine {
 
   stop(message: string): void {
     this.stopMessage ??= message;
+    this.interrupted = true;
   }
 
   /**
@@ -196,7 +202,7 @@ export class Engine {
   runBefore(limit: number, maxEvents = Infinity): number {
     const q = this.queue;
     const handlers = this.handlers;
-    const eventsBy = this.eventsBy;
+    let eventsBy = this.eventsBy;
     let n = 0;
     let target = -1;
     // The guards cost one comparison per event: time either moves (then it is checked against
@@ -205,7 +211,12 @@ export class Engine {
     let same = this.sameTime;
     let check = this.loopMark === null ? this.sameTimeLimit >> 1 : this.sameTimeLimit;
     try {
-      while (n < maxEvents && this.stopMessage === null) {
+      while (n < maxEvents) {
+        if (this.interrupted) {
+          if (this.stopMessage !== null) break;
+          this.interrupted = false;
+          eventsBy = this.eventsBy;
+        }
         target = q.popBefore(limit);
         if (target < 0) break;
         const t = q.time;

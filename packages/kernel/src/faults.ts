@@ -144,7 +144,7 @@ export class CrashState {
  */
 export class LinkFaults {
   private cursor = 0;
-  /** Handler of held messages: registered before the run, since the engine's loop caches its tables. */
+  /** Handler that sends held messages (uncounted), when some window delays them; else -1. */
   private readonly hold: number = -1;
   private readonly dropped: Counter;
   private readonly delayed: Counter;
