@@ -27,8 +27,8 @@ export interface CheckContext {
 
 export type Checker = (b: DocBlock, ctx: CheckContext) => Promise<void>;
 
-/** The plan of the page's config file that has an instance named `instance`. */
-async function pagePlan(ctx: CheckContext, instance: string) {
+/** A plan of one of the page's config files (any instantiation) with an external instance that `holds`; that instance's id. */
+async function pagePlan(ctx: CheckContext, holds: (instance: { name: string; components: number[] }) => boolean) {
   for (const b of ctx.blocks) {
     if (b.handling.how !== 'file' || !b.handling.name.endsWith('.ts')) continue;
     const file = join(ctx.dir, b.handling.name);
@@ -36,11 +36,11 @@ async function pagePlan(ctx: CheckContext, instance: string) {
     if (!loaded) continue;
     for (const inst of Object.keys(loaded.config.instantiations)) {
       const { plan } = planConfig(loaded, file, inst, loaded.config.run?.seed ?? 1);
-      const found = plan.instances.find((i) => i.name === instance);
+      const found = plan.instances.find((i) => i.placement.kind === 'external' && holds(i));
       if (found) return { plan, instance: found.id };
     }
   }
-  throw new Error(`no config of ${ctx.page} has an instance named ${instance}`);
+  throw new Error(`no config of ${ctx.page} has the external instance the sample is for`);
 }
 
 /** What RunProgress shows for one update from the start: the terminal line and the JSON line. */
@@ -124,7 +124,7 @@ export const checkers: Record<string, Checker> = {
   /** The setup message: what the orchestrator sends the page's external instance, the socket path aside. */
   'external-setup': async (b, ctx) => {
     const sample = JSON.parse(b.body) as { instance: { name: string }; until: number | null; profileNs: number; channels: Array<{ id: number; path: string; listen: boolean }> };
-    const { plan, instance } = await pagePlan(ctx, sample.instance.name);
+    const { plan, instance } = await pagePlan(ctx, (i) => i.name === sample.instance.name);
     const channels = sample.channels.map((c) => ({ channel: c.id, transport: 'socket' as const, path: c.path, listen: c.listen }));
     assert.deepEqual(sample, setupMessage(plan, instance, sample.until, sample.profileNs, channels));
   },
@@ -132,7 +132,7 @@ export const checkers: Record<string, Checker> = {
   /** One component's statistics in a `finished` report: the orchestrator reads and summarises them. */
   'external-metrics': async (b, ctx) => {
     const sample = JSON.parse(b.body) as { id: number };
-    const found = await pagePlan(ctx, 'servers');
+    const found = await pagePlan(ctx, (i) => i.components.includes(sample.id));
     const report = parseReport({ type: 'finished', status: 'completed', now: 0, events: 0, metrics: [sample] });
     assert.equal(report.type, 'finished');
     const metrics = externalMetrics(found.plan, found.instance, report as Extract<typeof report, { type: 'finished' }>);
