@@ -1,20 +1,21 @@
 /**
- * docs/distributed.md runs as printed: each of its sh blocks (starting runners in the background,
- * a run on them, the same plan on one machine, `cmp`; sweep shards and their merge) is run by
- * bash in a fresh folder inside the checkout, where `configs` is the checkout's, and must exit 0
- * and print what each `# → …` comment promises. Its bash blocks (docker, kubectl) need an engine
- * or a cluster and are shown, not run; they must hold no `npx splitsim` line, so nothing runnable
- * hides there. Whatever a block left running is ended with its process group.
+ * docs/distributed.md runs as printed: each of its blocks marked `<!-- test: docs-distributed -->`
+ * (starting runners in the background, a run on them, the same plan on one machine, `cmp`; sweep
+ * shards and their merge) is run by bash in a fresh folder inside the checkout, where `configs`
+ * is the checkout's, and must exit 0 and print what each `# → …` comment promises. Its bash
+ * blocks (docker, kubectl) need an engine or a cluster and are marked not run; they must hold
+ * no `npx splitsim` line, so nothing runnable hides there. Whatever a block left running is
+ * ended with its process group.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { docBlocks, markedBlocks } from './support/doc-blocks.ts';
 import { ROOT } from './support/runners.ts';
 
 const md = readFileSync(join(ROOT, 'docs/distributed.md'), 'utf8');
-const blocks = [...md.matchAll(/^```(\S*)[^\n]*\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1]!, body: m[2]! }));
 
 function bash(script: string, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -36,10 +37,10 @@ function bash(script: string, cwd: string): Promise<{ code: number | null; stdou
   });
 }
 
-test('docs/distributed.md: its sh blocks run as printed; its bash blocks hold no splitsim command', async () => {
-  const sh = blocks.filter((b) => b.lang === 'sh');
+test('docs/distributed.md: its blocks marked test: docs-distributed run as printed; those not run hold no splitsim command', async () => {
+  const sh = markedBlocks(md, 'docs-distributed');
   assert.ok(sh.length >= 2, 'the page shows runnable blocks');
-  for (const b of blocks.filter((x) => x.lang === 'bash')) assert.doesNotMatch(b.body, /^npx splitsim /m, 'a runnable command in a bash (not run) block');
+  for (const b of docBlocks(md).filter((x) => x.marker?.kind === 'not run')) assert.doesNotMatch(b.body, /^npx splitsim /m, 'a runnable command in a block not run');
   const dir = mkdtempSync(join(ROOT, '.docs-test-'));
   symlinkSync(join(ROOT, 'configs'), join(dir, 'configs'));
   try {
