@@ -37,10 +37,10 @@ export interface Machine {
 /**
  * dev-2c (2-core AMD EPYC VM). Channel figures: profiled `halves` runs (rx about 150 ns, tx with
  * the extra event about 400 ns per message) and `bench channel` (round trips). burst, switchNs,
- * parallelInflation and windowNs: `npm run bench -- cost-model --fit`, 2026-12-07 15:24-15:32, on
- * a machine shared with other sessions (load average 21-30: burst and windowNs ended at the top of
- * the grid). Fit them again on the machine you run on (`--write-machine`, then `--machine`);
- * docs/BENCHMARKS.md, "Cost model".
+ * parallelInflation and windowNs: `npm run bench -- cost-model --fit`, 2026-12-07 20:34-20:36, with
+ * no other program running (windowNs ended at the top of the grid). An earlier fit under a load
+ * average of 21-30 gave burst 64, switchNs 400 µs, parallelInflation 1.3. Fit them again on the
+ * machine you run on (`--write-machine`, then `--machine`); docs/BENCHMARKS.md, "Cost model".
  */
 export const DEFAULT_MACHINE: Machine = {
   source: 'dev-2c defaults (docs/BENCHMARKS.md, cost model)',
@@ -52,9 +52,9 @@ export const DEFAULT_MACHINE: Machine = {
   threadRoundTripNs: 650,
   processRoundTripNs: 25_000,
   windowNs: 16_000,
-  burst: 64,
-  switchNs: 400_000,
-  parallelInflation: 1.3,
+  burst: 8,
+  switchNs: 200_000,
+  parallelInflation: 1.5,
 };
 
 const machineSchema = z
