@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listenChannel, SocketChannelEnd, Trunk, type Inbox } from '@splitsim/channels';
+import { bestOf } from './best-of.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const LOOKAHEAD = 1000;
@@ -90,14 +91,7 @@ export interface ExternalOptions {
 export async function externalFigures(o: ExternalOptions) {
   const build = spawnSync('make', ['-s', '-C', join(ROOT, 'adapters', 'c'), 'bench_peer'], { encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`make -C adapters/c bench_peer failed:\n${build.stdout}${build.stderr}`);
-  const best = async (f: () => Promise<number>, higher: boolean) => {
-    let b = NaN;
-    for (let i = 0; i < o.rounds; i++) {
-      const v = await f();
-      if (Number.isNaN(b) || (higher ? v > b : v < b)) b = v;
-    }
-    return b;
-  };
+  const best = (f: () => Promise<number>, higher: boolean) => bestOf(o.rounds, f, higher ? 'highest' : 'lowest');
   return {
     json: {
       externalCMsgsPerSec: await best(() => externalPair(PEERS.C, 'recv', o.cMessages), true),

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { connectWsChannel, listenWsChannel, SocketChannelEnd, type ByteStream } from '@splitsim/channels';
 import { testNet, type TestNet } from '../test/support/netns.ts';
+import { bestOf } from './best-of.ts';
 import { Counter, endOptions, LOOKAHEAD, play } from './channel-roles.ts';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -78,20 +79,13 @@ export interface RemoteOptions {
 }
 
 export async function remoteFigures(o: RemoteOptions): Promise<Record<string, number | string>> {
-  const best = async (f: () => Promise<number>, better: (x: number, y: number) => boolean) => {
-    let v = NaN;
-    for (let i = 0; i < o.rounds; i++) {
-      const x = await f();
-      if (Number.isNaN(v) || better(x, v)) v = x;
-    }
-    return v;
-  };
+  const best = (f: () => Promise<number>, want: 'highest' | 'lowest') => bestOf(o.rounds, f, want);
   const measure = async (net: TestNet | null) => ({
     msgs: await best(async () => {
       const [t0, t1] = await pair(net, { role: 'send', n: o.messages }, { role: 'recv', n: o.messages });
       return o.messages / ((t1 - t0) / 1000);
-    }, (x, y) => x > y),
-    rtt: await best(async () => (await pair(net, { role: 'ping', n: o.roundtrips }, { role: 'pong', n: o.roundtrips }))[0] * 1000, (x, y) => x < y),
+    }, 'highest'),
+    rtt: await best(async () => (await pair(net, { role: 'ping', n: o.roundtrips }, { role: 'pong', n: o.roundtrips }))[0] * 1000, 'lowest'),
   });
   const lo = await measure(null);
   const out: Record<string, number | string> = { remoteMsgsPerSec: lo.msgs, remoteRoundTripUs: lo.rtt };

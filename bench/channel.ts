@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { connectChannel, createRing, Doorbell, listenChannel, RingChannelEnd, SocketChannelEnd, type ChannelEnd } from '@splitsim/channels';
 import { benchArgs } from './args.ts';
+import { bestOf } from './best-of.ts';
 import { Counter, endOptions, LOOKAHEAD, play, wall } from './channel-roles.ts';
 import { externalFigures } from './channel-external.ts';
 
@@ -160,16 +161,7 @@ export async function run(args: string[]): Promise<void> {
     external: false, 'only-external': false, 'python-messages': 500_000, 'python-roundtrips': 5_000,
     remote: false, 'only-remote': false, 'remote-messages': 1_000_000, 'remote-roundtrips': 10_000, 'no-veth': false,
   });
-  const best = async (f: () => Promise<number>, better: (a: number, b: number) => boolean) => {
-    let b = NaN;
-    for (let i = 0; i < o.rounds; i++) {
-      const v = await f();
-      if (Number.isNaN(b) || better(v, b)) b = v;
-    }
-    return b;
-  };
-  const max = (a: number, b: number) => a > b;
-  const min = (a: number, b: number) => a < b;
+  const best = (f: () => Promise<number>, want: 'highest' | 'lowest') => bestOf(o.rounds, f, want);
   const rate = async (pair: typeof threadPair, send: Role['role'], recv: Role['role'], n: number) => {
     const [t0, t1] = await pair({ role: send, n }, { role: recv, n });
     return n / ((t1 - t0) / 1000);
@@ -192,12 +184,12 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   const r = {
-    threadMsgsPerSec: await best(() => rate(threadPair, 'send', 'recv', o.messages), max),
-    bareRingMsgsPerSec: await best(() => rate(threadPair, 'bare-send', 'bare-recv', o.messages), max),
-    threadRoundTripUs: await best(async () => (await threadPair({ role: 'ping', n: o.roundtrips }, { role: 'pong', n: o.roundtrips }))[0] * 1000, min),
-    threadRoundTripUsProfiled: await best(async () => (await threadPair({ role: 'ping', n: o.roundtrips, timed: true }, { role: 'pong', n: o.roundtrips, timed: true }))[0] * 1000, min),
-    processMsgsPerSec: await best(() => rate(processPair, 'send', 'recv', o['process-messages']), max),
-    processRoundTripUs: await best(async () => (await processPair({ role: 'ping', n: o['process-roundtrips'] }, { role: 'pong', n: o['process-roundtrips'] }))[0] * 1000, min),
+    threadMsgsPerSec: await best(() => rate(threadPair, 'send', 'recv', o.messages), 'highest'),
+    bareRingMsgsPerSec: await best(() => rate(threadPair, 'bare-send', 'bare-recv', o.messages), 'highest'),
+    threadRoundTripUs: await best(async () => (await threadPair({ role: 'ping', n: o.roundtrips }, { role: 'pong', n: o.roundtrips }))[0] * 1000, 'lowest'),
+    threadRoundTripUsProfiled: await best(async () => (await threadPair({ role: 'ping', n: o.roundtrips, timed: true }, { role: 'pong', n: o.roundtrips, timed: true }))[0] * 1000, 'lowest'),
+    processMsgsPerSec: await best(() => rate(processPair, 'send', 'recv', o['process-messages']), 'highest'),
+    processRoundTripUs: await best(async () => (await processPair({ role: 'ping', n: o['process-roundtrips'] }, { role: 'pong', n: o['process-roundtrips'] }))[0] * 1000, 'lowest'),
   };
   const line = (k: string, v: number, unit: string) => `  ${k.padEnd(20)} ${v >= 1e5 ? (v / 1e6).toFixed(1) + ' M' : v.toFixed(3)} ${unit}`;
   process.stderr.write(
