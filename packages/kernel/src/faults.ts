@@ -70,7 +70,7 @@ export class CrashState {
   /** Transition times: crash, recover, crash, … (an odd count: the last crash is for good). */
   private readonly times: number[] = [];
   private next = 0;
-  nextChange: number;
+  private nextChange: number;
   private readonly onCrash: Array<() => void> = [];
   private readonly onRecover: Array<() => void> = [];
   private readonly crashes: Counter;
@@ -161,11 +161,11 @@ export class LinkFaults {
   ) {
     const ctx = port.ctx;
     const stats = ctx.stats;
+    const send = Object.getPrototypeOf(port).send as Port['send'];
+    const sendAfter = Object.getPrototypeOf(port).sendAfter as Port['sendAfter'];
     if (windows.some((w) => w.delay > 0)) this.hold = ctx.engine.addHandler((n, r) => send.call(port, n, r), ctx.index, false);
     this.dropped = (stats.get('fault.dropped') as Counter | undefined) ?? stats.counter('fault.dropped');
     this.delayed = (stats.get('fault.delayed') as Counter | undefined) ?? stats.counter('fault.delayed');
-    const send = Object.getPrototypeOf(port).send as Port['send'];
-    const sendAfter = Object.getPrototypeOf(port).sendAfter as Port['sendAfter'];
     port.send = (num, ref) => {
       if (this.pass(ctx.engine.now, num, ref)) send.call(port, num, ref);
     };
@@ -175,7 +175,7 @@ export class LinkFaults {
   }
 
   /** True if a message sent at `time` (≥ now) goes out at once; false if it was dropped or held. */
-  pass(time: number, num: number, ref: unknown): boolean {
+  private pass(time: number, num: number, ref: unknown): boolean {
     const w = this.windowAt(time);
     if (w === null) return true;
     if (w.down || (w.loss > 0 && this.rng.next() < w.loss)) {

@@ -9,7 +9,7 @@ export { Rng } from './rng.ts';
 export { Component, defineSpec, type ComponentSpec, type ComponentClass, type StatisticDoc } from './component.ts';
 export { defineExternalModel } from './external-model.ts';
 export { Context, Port, type RemoteLink, type Logger } from './context.ts';
-export { CrashState, LinkFaults, FAULT_STREAM, FAULT_STATISTICS, faultRng, type CrashWindow, type LinkFaultWindow, type FaultSource } from './faults.ts';
+export { FAULT_STATISTICS, type CrashWindow, type LinkFaultWindow, type FaultSource } from './faults.ts';
 export { runEnd, type EndFacts, type RunEnd } from './run-end.ts';
 export { Engine, type Handler, type EngineOptions, type StopCondition, type StopReason, type RunResult, type ComponentMetrics } from './engine.ts';
 export { Counter, Tally, TALLY, tallyAdd, tallyStart, type TallySlots } from './stats/tally.ts';

@@ -99,7 +99,8 @@ export class FaultSchedule {
     const sa = this.components(where, a);
     const sb = this.components(where, b);
     if (!o || !sa || !sb || !this.ordered(where, o)) return;
-    const both = sa.filter((id) => sb.includes(id));
+    const inB = new Set(sb);
+    const both = sa.filter((id) => inB.has(id));
     if (both.length > 0) return this.problem({ where, message: `${this.system.pathOf(both[0]!)} is on both sides; a partition separates two disjoint sets` });
     this.list.push({ type: 'partition', a: sa, b: sb, at: o.at, ...(o.until === undefined ? {} : { until: o.until }) });
   }
@@ -124,17 +125,17 @@ export class FaultSchedule {
   /** Component ids of the targets, or null (and a problem) if one is not a component of this system. */
   private components(where: string, targets: FaultTarget | readonly FaultTarget[]): number[] | null {
     const list = Array.isArray(targets) ? (targets as readonly FaultTarget[]) : [targets as FaultTarget];
-    const ids: number[] = [];
+    const ids = new Set<number>();
     for (const t of list) {
       const decl = typeof t === 'string' ? this.system.find(t) : this.system.components[t?.decl?.id ?? -1];
       if (!decl || (typeof t !== 'string' && decl !== t.decl)) {
         this.problem({ where, message: `${typeof t === 'string' ? `no component "${t}"` : 'a target is not a component of this system'}; name components by their handle or path` });
         return null;
       }
-      if (!ids.includes(decl.id)) ids.push(decl.id);
+      ids.add(decl.id);
     }
-    if (ids.length === 0) this.problem({ where, message: 'names no component' });
-    return ids.length === 0 ? null : ids;
+    if (ids.size === 0) this.problem({ where, message: 'names no component' });
+    return ids.size === 0 ? null : [...ids];
   }
 
   private links(where: string, links: LinkDecl | readonly LinkDecl[]): number[] | null {

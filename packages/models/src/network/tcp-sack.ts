@@ -26,6 +26,13 @@ function listed(out: readonly number[], n: number, left: number): boolean {
   return false;
 }
 
+/** Puts range `i` of `ooo` as block `n` of `out`; returns the new count. */
+function putBlock(out: number[], n: number, ooo: readonly number[], i: number): number {
+  out[2 * n] = ooo[i]!;
+  out[2 * n + 1] = ooo[i + 1]!;
+  return n + 1;
+}
+
 /**
  * Receiver: the SACK blocks for the acknowledgement about to go out, as [left, right] pairs in
  * `out`; returns how many (0 to 3: what fits beside the timestamp option). RFC 2018 §4: the first
@@ -37,20 +44,15 @@ export function sackBlocks(c: Conn, out: number[]): number {
   const ooo = c.ooo;
   const recent = c.sackRecent;
   let n = 0;
-  const take = (i: number): void => {
-    out[2 * n] = ooo[i]!;
-    out[2 * n + 1] = ooo[i + 1]!;
-    n++;
-  };
   if (c.lastOoo >= 0) {
     const i = rangeAt(ooo, c.lastOoo);
-    if (i >= 0) take(i);
+    if (i >= 0) n = putBlock(out, n, ooo, i);
   }
   for (let k = 0; k < recent.length && n < 3; k++) {
     const i = rangeAt(ooo, recent[k]!);
-    if (i >= 0 && !listed(out, n, ooo[i]!)) take(i);
+    if (i >= 0 && !listed(out, n, ooo[i]!)) n = putBlock(out, n, ooo, i);
   }
-  for (let i = 0; i < ooo.length && n < 3; i += 2) if (!listed(out, n, ooo[i]!)) take(i);
+  for (let i = 0; i < ooo.length && n < 3; i += 2) if (!listed(out, n, ooo[i]!)) n = putBlock(out, n, ooo, i);
   recent.length = n;
   for (let k = 0; k < n; k++) recent[k] = out[2 * k]!;
   return n;
@@ -156,9 +158,13 @@ export function lostEdge(c: Conn, mss: number, rack: boolean): number {
  */
 export function sackPipe(c: Conn, lost: number): number {
   const una = c.sndUna;
-  const holes = (x: number): number => x - una - sackedBelow(c, x);
   const rxt = Math.min(Math.max(c.highRxt, una), c.sndMax);
-  return c.sndMax - una - c.sackedBytes - holes(Math.max(lost, una)) + holes(rxt);
+  return c.sndMax - una - c.sackedBytes - holesBelow(c, Math.max(lost, una)) + holesBelow(c, rxt);
+}
+
+/** Un-SACKed bytes in [sndUna, x). */
+function holesBelow(c: Conn, x: number): number {
+  return x - c.sndUna - sackedBelow(c, x);
 }
 
 /**
