@@ -141,7 +141,8 @@ export async function startRunner(o: RunnerOptions): Promise<Runner> {
       if (!isBinary) return error('a text message (control messages are binary msgpack)');
       let raw: unknown;
       try {
-        raw = decode(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer));
+        // ws gives a Buffer (binaryType nodebuffer); Buffer.from of a Buffer would copy every message.
+        raw = decode(Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data));
       } catch (err) {
         return error(`not msgpack: ${(err as Error).message.split('\n')[0]}`);
       }
