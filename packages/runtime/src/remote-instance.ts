@@ -41,7 +41,6 @@ const KILL_CONFIRM_MS = 500;
 export class RemoteRun {
   readonly id = randomUUID();
   private readonly links = new Map<string, RunnerLink>();
-  private readonly handles = new Map<number, RemoteHandle>();
   /** Port of each WebSocket channel's listening end, from its instance's ready report. */
   readonly ports = new Map<number, number>();
   readonly where: string[];
@@ -64,7 +63,6 @@ export class RemoteRun {
   handle(instance: number, on: HandleEvents): InstanceHandle {
     const link = this.links.get(this.where[instance]!)!;
     const h = new RemoteHandle(this, link, instance, on);
-    this.handles.set(instance, h);
     link.handles.push(h);
     return h;
   }
@@ -100,7 +98,8 @@ class RunnerLink {
   private lost = false;
   private lastSeen = 0;
   private heartbeat: NodeJS.Timeout | null = null;
-  private readonly profiles = new Map<number, number>();
+  /** Instances whose profile file this run has begun (later lines are appended). */
+  private readonly profiles = new Set<number>();
   pid = -1;
 
   constructor(
@@ -191,7 +190,7 @@ class RunnerLink {
     mkdirSync(join(dir, 'profile'), { recursive: true });
     const name = this.run.plan.instances[h.instance]!.name;
     const fd = openSync(join(dir, 'profile', `${name}.jsonl`), this.profiles.has(h.instance) ? 'a' : 'w');
-    this.profiles.set(h.instance, 1);
+    this.profiles.add(h.instance);
     try {
       writeSync(fd, data);
     } finally {
