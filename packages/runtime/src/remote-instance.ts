@@ -6,7 +6,7 @@ import type { Plan } from '@splitsim/instantiation';
 import type { Command, Report } from './control.ts';
 import type { HandleEvents, InstanceHandle } from './instance-handle.ts';
 import { modulesForRunners } from './runner-modules.ts';
-import type { RunnerAddress } from './remote-placement.ts';
+import { urlHost, type RunnerAddress } from './remote-placement.ts';
 import {
   channelPath, CONTROL_PATH, decode, encode, fromRunnerSchema, HEARTBEAT_LOST_MS, HEARTBEAT_MS, MAX_CONTROL_MESSAGE, RUNNER_PROTOCOL, type FromRunner, type ToRunner,
 } from './runner-protocol.ts';
@@ -80,8 +80,7 @@ export class RemoteRun {
       const r = this.links.get(this.where[ch.a]!)!.address;
       const port = this.ports.get(ch.id);
       if (port === undefined) continue;
-      const host = r.host.includes(':') ? `[${r.host}]` : r.host;
-      out.push([ch.id, `ws://${host}:${port}${channelPath(this.id, ch.id)}`]);
+      out.push([ch.id, `ws://${urlHost(r.host)}:${port}${channelPath(this.id, ch.id)}`]);
     }
     return out;
   }
@@ -113,8 +112,7 @@ class RunnerLink {
   }
 
   open(): void {
-    const host = this.address.host.includes(':') ? `[${this.address.host}]` : this.address.host;
-    const ws = new WebSocket(`ws://${host}:${this.address.port}${CONTROL_PATH}`, {
+    const ws = new WebSocket(`ws://${urlHost(this.address.host)}:${this.address.port}${CONTROL_PATH}`, {
       headers: { authorization: `Bearer ${this.run.o.token}` },
       perMessageDeflate: false,
       maxPayload: MAX_CONTROL_MESSAGE,

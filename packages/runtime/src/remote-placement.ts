@@ -22,6 +22,11 @@ export function parseHostPort(text: string, what: string): { host: string; port:
   return { host: (m[1] ?? m[2])!, port };
 }
 
+/** A host as a URL writes it: an IPv6 address in brackets. */
+export function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** `--runners a=host:port,b=host:port`: names and addresses, each name once. */
 export function parseRunners(text: string): RunnerAddress[] {
   const out: RunnerAddress[] = [];
