@@ -6,7 +6,7 @@ export { createRing, RingWriter, RingReader, DEFAULT_RING_BYTES, RING_HEADER_BYT
 export { RingChannelEnd, type RingChannelOptions } from './thread-transport.ts';
 export { SocketChannelEnd, listenChannel, connectChannel, MAX_FRAME_BODY, type SocketChannelOptions, type ByteStream } from './socket-transport.ts';
 export { listenWsChannel, connectWsChannel, wsStream, MAX_WS_MESSAGE, type WsListener, type WsListenOptions } from './ws-transport.ts';
-export { tokenMatches, tokenProblem, bearer, MIN_TOKEN_LENGTH } from './auth.ts';
+export { tokenMatches, tokenProblem, bearer, refuseUpgrade, MIN_TOKEN_LENGTH } from './auth.ts';
 export { Synchronizer } from './sync.ts';
 export { Trunk, Demux, type Inbox } from './trunk.ts';
 export * as records from './records.ts';

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { SplitSimError } from '@splitsim/kernel';
-import { tokenProblem } from './auth.ts';
+import { refuseUpgrade, tokenProblem } from './auth.ts';
 import { MAX_FRAME_BODY, type ByteStream } from './socket-transport.ts';
 
 /**
@@ -104,7 +104,7 @@ export async function listenWsChannel(o: WsListenOptions): Promise<WsListener> {
     const who = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
     const refuse = (status: number, why: string) => {
       o.log?.(`refused a channel connection from ${who} on ${req.url}: ${why}`);
-      socket.end(`HTTP/1.1 ${status} ${why.replace(/[^\x20-\x7e]/g, '?')}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      refuseUpgrade(socket, status, why);
     };
     const problem = tokenProblem(req.headers.authorization, o.token);
     if (problem !== null) return refuse(401, problem);

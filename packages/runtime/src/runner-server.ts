@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { tokenProblem } from '@splitsim/channels';
+import { refuseUpgrade, tokenProblem } from '@splitsim/channels';
 import { parsePlan } from '@splitsim/instantiation';
 import { planCatalog } from './modules.ts';
 import { runnerOf } from './remote-placement.ts';
@@ -77,7 +77,7 @@ export async function startRunner(o: RunnerOptions): Promise<Runner> {
     const who = `a connection from ${peerOf(socket)}`;
     const deny = (status: number, why: string) => {
       refuse(who, why);
-      socket.end(`HTTP/1.1 ${status} ${why.replace(/[^\x20-\x7e]/g, '?')}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      refuseUpgrade(socket, status, why);
     };
     const problem = tokenProblem(req.headers.authorization, o.token);
     if (problem !== null) return deny(401, problem);
