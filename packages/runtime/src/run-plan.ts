@@ -29,7 +29,7 @@ export interface RunOptions {
   catalog?: Catalog;
   /** About once a second (progressMs): the simulated time every instance has passed, events so far. */
   progress?: ProgressListener;
-  /** Least wall time between progress calls, ms (default 1000): a live terminal line wants them more often. */
+  /** Least wall time between progress calls, ms (default PROGRESS_MS, 1000): a live terminal line wants them more often. */
   progressMs?: number;
   /** Each line of the run's log as it happens (the same lines end up in the outcome's log). */
   log?: (line: string) => void;
@@ -173,7 +173,7 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
       case 'progress': {
         progress[i] = { now: r.now, events: r.events };
         const t = performance.now();
-        if (options.progress && t - lastProgress >= (options.progressMs ?? 1000)) {
+        if (options.progress && t - lastProgress >= (options.progressMs ?? PROGRESS_MS)) {
           lastProgress = t;
           options.progress({ now: Math.min(...progress.map((p) => p.now)), events: progress.reduce((s, p) => s + p.events, 0), wallSeconds: (t - t0) / 1000 });
         }
