@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { refuseUpgrade, tokenProblem } from '@splitsim/channels';
-import { parsePlan } from '@splitsim/instantiation';
+import { parsePlan, type Plan } from '@splitsim/instantiation';
 import { planCatalog } from './modules.ts';
 import { runnerOf } from './remote-placement.ts';
 import {
@@ -185,9 +185,10 @@ export async function startRunner(o: RunnerOptions): Promise<Runner> {
       const no = (code: string, reason: string) => noRun(`run ${m.run} of ${who}`, code, reason);
       if (runs.size + pending >= o.maxRuns) return no('E_RUNNER', `busy: serving ${runs.size + pending} run(s), at most ${o.maxRuns} at once (--max-runs)`);
       let built: RunnerRun;
+      let plan: Plan;
       pending++;
       try {
-        const plan = parsePlan(m.plan, `plan of run ${m.run}`);
+        plan = parsePlan(m.plan, `plan of run ${m.run}`);
         if (m.where.length !== plan.instances.length) return no('E_PROTOCOL', `where names ${m.where.length} runners for ${plan.instances.length} instances`);
         const placed = runnerOf(plan);
         if (placed.some((r, i) => r !== m.where[i])) return no('E_PROTOCOL', 'where disagrees with the plan\'s placements');
@@ -209,11 +210,8 @@ export async function startRunner(o: RunnerOptions): Promise<Runner> {
       runs.add(built);
       run = built;
       send({ t: 'accepted', runner: m.runner, pid: process.pid, instances: built.instances, version: o.version });
-      o.log(`run ${m.run} of ${who}: instances ${built.instances.map((i) => local(i)).join(', ')} as runner ${m.runner}`);
+      o.log(`run ${m.run} of ${who}: instances ${built.instances.map((i) => plan.instances[i]!.name).join(', ')} as runner ${m.runner}`);
       await built.begin();
-      function local(i: number) {
-        return (m.plan as { instances: Array<{ name: string }> }).instances[i]!.name;
-      }
     }
   }
 
