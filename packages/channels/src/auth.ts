@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 
 /**
  * The shared secret of a coordinator and its runners. A peer presents it as
@@ -32,4 +33,9 @@ export function tokenProblem(header: string | string[] | undefined, expected: st
   const token = bearer(header);
   if (token === undefined) return 'a malformed Authorization header (expected "Bearer <token>")';
   return tokenMatches(token, expected) ? null : 'a wrong token';
+}
+
+/** Refuses a WebSocket upgrade: the HTTP status, the reason as its text (printable ASCII only), and the socket ended. */
+export function refuseUpgrade(socket: Duplex, status: number, why: string): void {
+  socket.end(`HTTP/1.1 ${status} ${why.replace(/[^\x20-\x7e]/g, '?')}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

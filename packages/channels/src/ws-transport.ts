@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { SplitSimError } from '@splitsim/kernel';
-import { tokenProblem } from './auth.ts';
+import { refuseUpgrade, tokenProblem } from './auth.ts';
 import { MAX_FRAME_BODY, type ByteStream } from './socket-transport.ts';
 
 /**
@@ -25,6 +25,9 @@ export const MAX_WS_MESSAGE = MAX_FRAME_BODY + 8;
  */
 const zeroMask = (mask: Buffer) => mask.fill(0);
 
+/** Send options of every frame, made once (ws copies them; it never changes them). */
+const BINARY = { binary: true } as const;
+
 /**
  * A WebSocket as the byte stream a channel end reads and writes; each message is one frame.
  * What arrives before the channel end listens is kept for it (a peer may say HELLO before this
@@ -37,7 +40,7 @@ export function wsStream(ws: WebSocket): ByteStream {
   let closed = false;
   const fail = (err: Error) => {
     if (listeners.error.length === 0) earlyError ??= err;
-    listeners.error.forEach((f) => f(err));
+    for (const f of listeners.error) f(err);
   };
   ws.on('message', (data, isBinary) => {
     if (!isBinary) {
@@ -47,7 +50,7 @@ export function wsStream(ws: WebSocket): ByteStream {
     }
     const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     if (listeners.data.length === 0) early.push(chunk);
-    else listeners.data.forEach((f) => f(chunk));
+    else for (const f of listeners.data) f(chunk);
   });
   ws.on('error', fail);
   ws.on('close', () => {
@@ -56,7 +59,7 @@ export function wsStream(ws: WebSocket): ByteStream {
   });
   return {
     write: (frame: Buffer) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(frame, { binary: true });
+      if (ws.readyState === WebSocket.OPEN) ws.send(frame, BINARY);
     },
     destroy: () => ws.terminate(),
     on: ((event: 'data' | 'error' | 'close', listener: (x?: unknown) => void) => {
@@ -101,7 +104,7 @@ export async function listenWsChannel(o: WsListenOptions): Promise<WsListener> {
     const who = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
     const refuse = (status: number, why: string) => {
       o.log?.(`refused a channel connection from ${who} on ${req.url}: ${why}`);
-      socket.end(`HTTP/1.1 ${status} ${why.replace(/[^\x20-\x7e]/g, '?')}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      refuseUpgrade(socket, status, why);
     };
     const problem = tokenProblem(req.headers.authorization, o.token);
     if (problem !== null) return refuse(401, problem);

@@ -1,4 +1,5 @@
-import { BELL_WORDS, Doorbell } from '@splitsim/channels';
+import { availableParallelism } from 'node:os';
+import { BELL_WORDS, createRing, Doorbell } from '@splitsim/channels';
 import { SimulationError, SplitSimError, type ComponentMetrics, type StopReason } from '@splitsim/kernel';
 import type { Plan } from '@splitsim/instantiation';
 
@@ -114,6 +115,25 @@ const REASONS: StopReason[] = ['until', 'maxEvents', 'empty', 'stopped'];
 
 export function createControl(): SharedArrayBuffer {
   return new SharedArrayBuffer(CONTROL_BYTES);
+}
+
+/** The two ends of a channel between worker threads: a ring each way, and each end rings the other's control block. */
+export function ringPair(channel: number, controlA: SharedArrayBuffer, controlB: SharedArrayBuffer): [a: ChannelSpec, b: ChannelSpec] {
+  const ab = createRing();
+  const ba = createRing();
+  return [
+    { channel, transport: 'ring', out: ab, in: ba, peerControl: controlB },
+    { channel, transport: 'ring', out: ba, in: ab, peerControl: controlA },
+  ];
+}
+
+/**
+ * Wall time (ns) a blocked instance spins before it parks, for `instances` on `cores`: 50 µs with
+ * fewer instances than cores, 10 µs with as many, none with more (a spinning instance would take
+ * the core that the instance it waits for needs).
+ */
+export function spinNsFor(instances: number, cores = availableParallelism()): number {
+  return instances < cores ? 50_000 : instances === cores ? 10_000 : 0;
 }
 
 export interface ControlState {

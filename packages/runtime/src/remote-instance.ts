@@ -6,7 +6,7 @@ import type { Plan } from '@splitsim/instantiation';
 import type { Command, Report } from './control.ts';
 import type { HandleEvents, InstanceHandle } from './instance-handle.ts';
 import { modulesForRunners } from './runner-modules.ts';
-import type { RunnerAddress } from './remote-placement.ts';
+import { urlHost, type RunnerAddress } from './remote-placement.ts';
 import {
   channelPath, CONTROL_PATH, decode, encode, fromRunnerSchema, HEARTBEAT_LOST_MS, HEARTBEAT_MS, MAX_CONTROL_MESSAGE, RUNNER_PROTOCOL, type FromRunner, type ToRunner,
 } from './runner-protocol.ts';
@@ -41,7 +41,6 @@ const KILL_CONFIRM_MS = 500;
 export class RemoteRun {
   readonly id = randomUUID();
   private readonly links = new Map<string, RunnerLink>();
-  private readonly handles = new Map<number, RemoteHandle>();
   /** Port of each WebSocket channel's listening end, from its instance's ready report. */
   readonly ports = new Map<number, number>();
   readonly where: string[];
@@ -64,7 +63,6 @@ export class RemoteRun {
   handle(instance: number, on: HandleEvents): InstanceHandle {
     const link = this.links.get(this.where[instance]!)!;
     const h = new RemoteHandle(this, link, instance, on);
-    this.handles.set(instance, h);
     link.handles.push(h);
     return h;
   }
@@ -82,8 +80,7 @@ export class RemoteRun {
       const r = this.links.get(this.where[ch.a]!)!.address;
       const port = this.ports.get(ch.id);
       if (port === undefined) continue;
-      const host = r.host.includes(':') ? `[${r.host}]` : r.host;
-      out.push([ch.id, `ws://${host}:${port}${channelPath(this.id, ch.id)}`]);
+      out.push([ch.id, `ws://${urlHost(r.host)}:${port}${channelPath(this.id, ch.id)}`]);
     }
     return out;
   }
@@ -100,7 +97,8 @@ class RunnerLink {
   private lost = false;
   private lastSeen = 0;
   private heartbeat: NodeJS.Timeout | null = null;
-  private readonly profiles = new Map<number, number>();
+  /** Instances whose profile file this run has begun (later lines are appended). */
+  private readonly profiles = new Set<number>();
   pid = -1;
 
   constructor(
@@ -114,8 +112,7 @@ class RunnerLink {
   }
 
   open(): void {
-    const host = this.address.host.includes(':') ? `[${this.address.host}]` : this.address.host;
-    const ws = new WebSocket(`ws://${host}:${this.address.port}${CONTROL_PATH}`, {
+    const ws = new WebSocket(`ws://${urlHost(this.address.host)}:${this.address.port}${CONTROL_PATH}`, {
       headers: { authorization: `Bearer ${this.run.o.token}` },
       perMessageDeflate: false,
       maxPayload: MAX_CONTROL_MESSAGE,
@@ -191,7 +188,7 @@ class RunnerLink {
     mkdirSync(join(dir, 'profile'), { recursive: true });
     const name = this.run.plan.instances[h.instance]!.name;
     const fd = openSync(join(dir, 'profile', `${name}.jsonl`), this.profiles.has(h.instance) ? 'a' : 'w');
-    this.profiles.set(h.instance, 1);
+    this.profiles.add(h.instance);
     try {
       writeSync(fd, data);
     } finally {

@@ -1,8 +1,6 @@
-import { availableParallelism } from 'node:os';
-import { createRing } from '@splitsim/channels';
 import { SplitSimError } from '@splitsim/kernel';
 import type { Plan } from '@splitsim/instantiation';
-import { createControl, type ChannelSpec } from './control.ts';
+import { createControl, ringPair, spinNsFor, type ChannelSpec } from './control.ts';
 import { channelPath } from './runner-protocol.ts';
 
 /** A runner as the coordinator reaches it (`--runners a=host:port`). */
@@ -20,6 +18,11 @@ export function parseHostPort(text: string, what: string): { host: string; port:
   const port = m ? Number(m[3]) : NaN;
   if (!m || !(port >= 0 && port < 65536) || (m[1] ?? m[2]) === '') throw new SplitSimError('E_CONFIG', `${what} ${text}: write host:port (e.g. 127.0.0.1:7070 or runner-a:7070)`, { field: what });
   return { host: (m[1] ?? m[2])!, port };
+}
+
+/** A host as a URL writes it: an IPv6 address in brackets. */
+export function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** `--runners a=host:port,b=host:port`: names and addresses, each name once. */
@@ -103,16 +106,13 @@ export function runnerShare(plan: Plan, where: readonly string[], me: string, o:
     const a = mine.has(ch.a);
     const b = mine.has(ch.b);
     if (a && b) {
-      const ab = createRing();
-      const ba = createRing();
-      channels.get(ch.a)!.push({ channel: ch.id, transport: 'ring', out: ab, in: ba, peerControl: controls.get(ch.b)! });
-      channels.get(ch.b)!.push({ channel: ch.id, transport: 'ring', out: ba, in: ab, peerControl: controls.get(ch.a)! });
+      const [sa, sb] = ringPair(ch.id, controls.get(ch.a)!, controls.get(ch.b)!);
+      channels.get(ch.a)!.push(sa);
+      channels.get(ch.b)!.push(sb);
     } else if (a || b) {
       const ws = { transport: 'ws' as const, host: o.host, ports: o.ports, path: channelPath(o.run, ch.id), token: o.token };
       channels.get(a ? ch.a : ch.b)!.push({ channel: ch.id, listen: a, ...ws });
     }
   }
-  const n = instances.length;
-  const cores = availableParallelism();
-  return { instances, channels, controls, spinNs: n < cores ? 50_000 : n === cores ? 10_000 : 0 };
+  return { instances, channels, controls, spinNs: spinNsFor(instances.length) };
 }

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRing } from '@splitsim/channels';
 import { formatTime, SplitSimError } from '@splitsim/kernel';
 import type { Catalog, Plan } from '@splitsim/instantiation';
-import { createControl, PROGRESS_MS, type ChannelSpec, type Failure, type InstanceSpec, type Report } from './control.ts';
+import { createControl, PROGRESS_MS, ringPair, spinNsFor, type ChannelSpec, type Failure, type InstanceSpec, type Report } from './control.ts';
 import { startInline } from './inline-instance.ts';
 import { instanceEntry } from './instance-entry.ts';
 import { startExternal } from './external-instance.ts';
@@ -30,7 +29,7 @@ export interface RunOptions {
   catalog?: Catalog;
   /** About once a second (progressMs): the simulated time every instance has passed, events so far. */
   progress?: ProgressListener;
-  /** Least wall time between progress calls, ms (default 1000): a live terminal line wants them more often. */
+  /** Least wall time between progress calls, ms (default PROGRESS_MS, 1000): a live terminal line wants them more often. */
   progressMs?: number;
   /** Each line of the run's log as it happens (the same lines end up in the outcome's log). */
   log?: (line: string) => void;
@@ -87,18 +86,16 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
     const r = options.runners;
     remote = new RemoteRun(plan, { runners: r.list, token: r.token, until: until === Infinity ? null : until, profileNs: options.profileNs ?? 0, progressMs: options.progressMs ?? PROGRESS_MS, runDir: options.runDir ?? null, log: say, ...(r.lostAfterMs ? { lostAfterMs: r.lostAfterMs } : {}) });
   }
-  const cores = availableParallelism();
-  const spinNs = options.spinNs ?? (n < cores ? 50_000 : n === cores ? 10_000 : 0);
+  const spinNs = options.spinNs ?? spinNsFor(n);
   const controls = kinds.map((k) => (k === 'thread' ? createControl() : null));
   const sockets = new SocketDir();
   const channelSpecs: ChannelSpec[][] = plan.instances.map(() => []);
   for (const ch of plan.channels) {
     if (remote) break;
     if (kinds[ch.a] === 'thread' && kinds[ch.b] === 'thread') {
-      const ab = createRing();
-      const ba = createRing();
-      channelSpecs[ch.a]!.push({ channel: ch.id, transport: 'ring', out: ab, in: ba, peerControl: controls[ch.b]! });
-      channelSpecs[ch.b]!.push({ channel: ch.id, transport: 'ring', out: ba, in: ab, peerControl: controls[ch.a]! });
+      const [a, b] = ringPair(ch.id, controls[ch.a]!, controls[ch.b]!);
+      channelSpecs[ch.a]!.push(a);
+      channelSpecs[ch.b]!.push(b);
     } else {
       const path = join(sockets.dir(), `c${ch.id}.sock`);
       // Our end listens, so an external program need only connect (both external: the first listens).
@@ -176,7 +173,7 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
       case 'progress': {
         progress[i] = { now: r.now, events: r.events };
         const t = performance.now();
-        if (options.progress && t - lastProgress >= (options.progressMs ?? 1000)) {
+        if (options.progress && t - lastProgress >= (options.progressMs ?? PROGRESS_MS)) {
           lastProgress = t;
           options.progress({ now: Math.min(...progress.map((p) => p.now)), events: progress.reduce((s, p) => s + p.events, 0), wallSeconds: (t - t0) / 1000 });
         }

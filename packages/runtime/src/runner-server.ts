@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { tokenProblem } from '@splitsim/channels';
-import { parsePlan } from '@splitsim/instantiation';
+import { refuseUpgrade, tokenProblem } from '@splitsim/channels';
+import { parsePlan, type Plan } from '@splitsim/instantiation';
 import { planCatalog } from './modules.ts';
 import { runnerOf } from './remote-placement.ts';
 import {
@@ -77,7 +77,7 @@ export async function startRunner(o: RunnerOptions): Promise<Runner> {
     const who = `a connection from ${peerOf(socket)}`;
     const deny = (status: number, why: string) => {
       refuse(who, why);
-      socket.end(`HTTP/1.1 ${status} ${why.replace(/[^\x20-\x7e]/g, '?')}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      refuseUpgrade(socket, status, why);
     };
     const problem = tokenProblem(req.headers.authorization, o.token);
     if (problem !== null) return deny(401, problem);
@@ -141,7 +141,8 @@ export async function startRunner(o: RunnerOptions): Promise<Runner> {
       if (!isBinary) return error('a text message (control messages are binary msgpack)');
       let raw: unknown;
       try {
-        raw = decode(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer));
+        // ws gives a Buffer (binaryType nodebuffer); Buffer.from of a Buffer would copy every message.
+        raw = decode(Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data));
       } catch (err) {
         return error(`not msgpack: ${(err as Error).message.split('\n')[0]}`);
       }
@@ -184,9 +185,10 @@ export async function startRunner(o: RunnerOptions): Promise<Runner> {
       const no = (code: string, reason: string) => noRun(`run ${m.run} of ${who}`, code, reason);
       if (runs.size + pending >= o.maxRuns) return no('E_RUNNER', `busy: serving ${runs.size + pending} run(s), at most ${o.maxRuns} at once (--max-runs)`);
       let built: RunnerRun;
+      let plan: Plan;
       pending++;
       try {
-        const plan = parsePlan(m.plan, `plan of run ${m.run}`);
+        plan = parsePlan(m.plan, `plan of run ${m.run}`);
         if (m.where.length !== plan.instances.length) return no('E_PROTOCOL', `where names ${m.where.length} runners for ${plan.instances.length} instances`);
         const placed = runnerOf(plan);
         if (placed.some((r, i) => r !== m.where[i])) return no('E_PROTOCOL', 'where disagrees with the plan\'s placements');
@@ -208,11 +210,8 @@ export async function startRunner(o: RunnerOptions): Promise<Runner> {
       runs.add(built);
       run = built;
       send({ t: 'accepted', runner: m.runner, pid: process.pid, instances: built.instances, version: o.version });
-      o.log(`run ${m.run} of ${who}: instances ${built.instances.map((i) => local(i)).join(', ')} as runner ${m.runner}`);
+      o.log(`run ${m.run} of ${who}: instances ${built.instances.map((i) => plan.instances[i]!.name).join(', ')} as runner ${m.runner}`);
       await built.begin();
-      function local(i: number) {
-        return (m.plan as { instances: Array<{ name: string }> }).instances[i]!.name;
-      }
     }
   }
 
