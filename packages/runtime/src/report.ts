@@ -16,15 +16,8 @@ import { profileSection, type ReportProfile } from './report-profile.ts';
  * its distributions, and the wait-time profile when it was profiled. Beside it, series.csv and
  * (recorded runs) links.csv hold the plotted samples with their units.
  */
-export interface ReportFigure {
-  name: string;
-  value: number;
-  expected?: number;
-  unit?: string;
-  /** Half-width of the 95 % confidence interval, for replicated runs. */
-  ci95?: number;
-  detail?: string;
-}
+/** A row of the figures table: the page's own (report-page.ts). */
+export type ReportFigure = FigureRow;
 
 export interface ReportInput {
   title: string;
@@ -104,12 +97,11 @@ export function writeReport(dir: string, input: ReportInput): void {
 }
 
 export function reportHtml(input: ReportInput, sections: Section[]): string {
-  const figures: FigureRow[] = input.figures.map((f) => ({ ...f }));
   const page: Page = {
     title: input.title,
     kind: input.kind ?? 'run',
     facts: input.facts.map((f) => (typeof f === 'string' ? ['', f] : f)),
-    figures,
+    figures: input.figures,
     sections,
   };
   if (input.status) page.status = input.status;
