@@ -20,7 +20,7 @@ export { loadConfig, type LoadedConfig } from './config-file.ts';
 export { planCatalog, resolveModule, importModules, checkedCatalog, ensureTypeScript, TS_LOADED } from './modules.ts';
 export { planConfig, buildSystem, buildInstantiation, summarize } from './plan-config.ts';
 export { showNumber, showSeconds, showTime, showWall, showSpeed, showRate, showPercent } from './format.ts';
-export { ProgressSink, RunProgress, batchProgress, progressMode, JSON_EVERY_MS, type ProgressMode, type ProgressSinkOptions, type BatchState } from './progress.ts';
+export { ProgressSink, RunProgress, batchProgress, progressMode, type ProgressMode, type ProgressSinkOptions } from './progress.ts';
 export { recordSettings, withRecord } from './record.ts';
 export { writeRunReport, type RunReportOptions } from './report-run.ts';
 export { writeReplicationsReport, writeSweepReport, sweepCharts, type ReplicationsReport, type SweepReport } from './report-batch.ts';

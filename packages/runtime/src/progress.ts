@@ -1,5 +1,6 @@
 import { showPercent, showRate, showSpeed, showTime, showWall } from './format.ts';
 import type { Progress } from './outcome.ts';
+import type { BatchProgress } from './replications.ts';
 
 /**
  * Progress for people and for scripts, shared by `run`, `sweep`, replications and `tune`. On a
@@ -19,7 +20,7 @@ export function progressMode(o: { quiet?: boolean | undefined; json?: boolean | 
 }
 
 /** Default wall time between JSON progress lines; `SPLITSIM_PROGRESS_INTERVAL` (seconds) overrides it. */
-export const JSON_EVERY_MS = 2000;
+const JSON_EVERY_MS = 2000;
 const TTY_EVERY_MS = 200;
 
 export interface ProgressSinkOptions {
@@ -35,7 +36,7 @@ export interface ProgressSinkOptions {
 }
 
 /** Wall time between JSON progress lines the environment asks for (SPLITSIM_PROGRESS_INTERVAL, seconds), ms. */
-export function envInterval(): number | undefined {
+function envInterval(): number | undefined {
   const v = Number(process.env.SPLITSIM_PROGRESS_INTERVAL);
   return process.env.SPLITSIM_PROGRESS_INTERVAL !== undefined && Number.isFinite(v) && v >= 0 ? v * 1000 : undefined;
 }
@@ -145,20 +146,13 @@ export class RunProgress {
 /** Wall seconds over which speed and time left are averaged: recent enough to follow a change of pace. */
 const WINDOW_S = 10;
 
-/** How far a batch of runs (a sweep, replications) is: runs done, wall time, time left. */
-export interface BatchState {
-  done: number;
-  total: number;
-  elapsedSeconds: number;
-  leftSeconds: number;
-}
-
-export function batchProgress(sink: ProgressSink, label = 'runs'): (p: BatchState) => void {
+/** How far a batch of runs (a sweep, replications) is: runs done, wall time, time left (runBatch's progress). */
+export function batchProgress(sink: ProgressSink): (p: BatchProgress) => void {
   return (p) => {
     const width = 20;
     const filled = Math.round((p.done / p.total) * width);
     const final = p.done === p.total;
-    const text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ${label} · ${showWall(p.elapsedSeconds)}${final ? '' : ` · ~${showWall(p.leftSeconds)} left`}`;
+    const text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} runs · ${showWall(p.elapsedSeconds)}${final ? '' : ` · ~${showWall(p.leftSeconds)} left`}`;
     sink.show(text, { runs: p.done, total: p.total, percent: round((100 * p.done) / p.total, 2), wallSeconds: round(p.elapsedSeconds, 3), leftSeconds: final ? 0 : round(p.leftSeconds, 1) }, final);
   };
 }

@@ -112,15 +112,21 @@ export function sweepCharts(axes: readonly GridAxis[], points: readonly SweepPoi
   const groupOf = (p: SweepPoint) => others.map((a) => `${a.key}=${typeof p.params[a.key] === 'string' ? p.params[a.key] : JSON.stringify(p.params[a.key])}`).join(', ');
   const names = [...new Set(points.flatMap((p) => p.aggregate.figures.map((f) => f.name)))];
   const xOf = (p: SweepPoint) => (numeric ? (p.params[xAxis.key] as number) : xAxis.values.findIndex((v) => JSON.stringify(v) === JSON.stringify(p.params[xAxis.key])));
+  // The lines are the same for every figure: grouped and put in x order once.
+  const groups = new Map<string, SweepPoint[]>();
+  for (const p of points) {
+    const key = groupOf(p);
+    const list = groups.get(key);
+    if (list) list.push(p);
+    else groups.set(key, [p]);
+  }
+  for (const list of groups.values()) list.sort((a, b) => xOf(a) - xOf(b));
   return names.map((name, i) => {
     const all = points.flatMap((p) => p.aggregate.figures.filter((f) => f.name === name));
     const unit = all[0]?.unit;
     const y = yScale(unit, all.map((f) => f.mean));
-    const groups = new Map<string, SweepPoint[]>();
-    for (const p of points) groups.set(groupOf(p), [...(groups.get(groupOf(p)) ?? []), p]);
     const series: ChartSeries[] = [];
-    for (const [group, list] of groups) {
-      const sorted = [...list].sort((a, b) => xOf(a) - xOf(b));
+    for (const [group, sorted] of groups) {
       const fig = (p: SweepPoint) => p.aggregate.figures.find((f) => f.name === name);
       const x = sorted.map(xOf);
       const mean = sorted.map((p) => fig(p)?.mean);

@@ -59,7 +59,9 @@ export function distributionCharts(metrics: readonly ComponentMetrics[], units: 
   for (const m of metrics) {
     for (const [name, stat] of Object.entries(m.stats)) {
       if (!isSketch(stat) || stat.count === 0) continue;
-      families.set(name, [...(families.get(name) ?? []), { component: m, sketch: stat }]);
+      const list = families.get(name);
+      if (list) list.push({ component: m, sketch: stat });
+      else families.set(name, [{ component: m, sketch: stat }]);
     }
   }
   const charts: ChartSpec[] = [];

@@ -54,7 +54,7 @@ export function writeRunReport(dir: string, o: RunReportOptions): void {
     kind: 'run report',
     status: { text: `${run.status}: ${reason}`, tone: run.status === 'completed' ? 'ok' : run.status === 'interrupted' ? 'warn' : 'bad' },
     facts,
-    figures: o.figures.map((f) => ({ ...f })),
+    figures: o.figures,
     metrics: run.metrics,
     plan,
   };

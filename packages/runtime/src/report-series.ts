@@ -86,7 +86,9 @@ export function seriesCharts(series: readonly Series[], units: UnitLookup, peer:
   const families = new Map<string, Series[]>();
   for (const s of series) {
     const key = LINK.test(s.statistic) ? s.statistic.replace(LINK, 'link.*.$2') : s.statistic;
-    families.set(key, [...(families.get(key) ?? []), s]);
+    const list = families.get(key);
+    if (list) list.push(s);
+    else families.set(key, [s]);
   }
   const charts: ChartSpec[] = [];
   let n = 0;

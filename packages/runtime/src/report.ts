@@ -6,8 +6,8 @@ import { writeAtomic } from './atomic-write.ts';
 import { showTime } from './format.ts';
 import { distributionCharts } from './report-distributions.ts';
 import { renderPage, type FigureRow, type Page, type Section } from './report-page.ts';
-import { collectSeries, linksCsv, seriesCharts, seriesCsv, type PeerLookup } from './report-series.ts';
-import { unitLookup } from './report-units.ts';
+import { collectSeries, linksCsv, seriesCharts, seriesCsv, type PeerLookup, type Series } from './report-series.ts';
+import { unitLookup, type UnitLookup } from './report-units.ts';
 import { profileSection, type ReportProfile } from './report-profile.ts';
 
 /**
@@ -16,15 +16,8 @@ import { profileSection, type ReportProfile } from './report-profile.ts';
  * its distributions, and the wait-time profile when it was profiled. Beside it, series.csv and
  * (recorded runs) links.csv hold the plotted samples with their units.
  */
-export interface ReportFigure {
-  name: string;
-  value: number;
-  expected?: number;
-  unit?: string;
-  /** Half-width of the 95 % confidence interval, for replicated runs. */
-  ci95?: number;
-  detail?: string;
-}
+/** A row of the figures table: the page's own (report-page.ts). */
+export type ReportFigure = FigureRow;
 
 export interface ReportInput {
   title: string;
@@ -65,9 +58,11 @@ export function peerLookup(plan: Plan | undefined): PeerLookup {
 
 /** The page's sections for one run's metrics: probes' series, links, distributions. */
 export function metricSections(metrics: readonly ComponentMetrics[], catalog?: Catalog, plan?: Plan, recordInterval?: number, what = 'this run'): Section[] {
-  const units = unitLookup(catalog);
-  const peer = peerLookup(plan);
-  const series = collectSeries(metrics);
+  return sectionsOf(metrics, collectSeries(metrics), unitLookup(catalog), peerLookup(plan), recordInterval, what);
+}
+
+/** metricSections from series, units and peers already at hand (writeReport writes the CSVs from the same). */
+function sectionsOf(metrics: readonly ComponentMetrics[], series: readonly Series[], units: UnitLookup, peer: PeerLookup, recordInterval: number | undefined, what: string): Section[] {
   const isLink = (s: { statistic: string }) => s.statistic.startsWith('link.');
   const sections: Section[] = [];
   const probes = seriesCharts(series.filter((s) => !isLink(s)), units, peer, 'ts');
@@ -88,25 +83,25 @@ export function writeReport(dir: string, input: ReportInput): void {
   const sections = [...(input.sections ?? [])];
   if (input.metrics) {
     const units = unitLookup(input.catalog);
+    const peer = peerLookup(input.plan);
     const series = collectSeries(input.metrics);
     // No stale samples from an earlier run in the same directory.
-    for (const [file, text] of [['series.csv', seriesCsv(series, units)], ['links.csv', linksCsv(series, peerLookup(input.plan))]] as const) {
+    for (const [file, text] of [['series.csv', seriesCsv(series, units)], ['links.csv', linksCsv(series, peer)]] as const) {
       if (text) writeAtomic(join(dir, file), text);
       else rmSync(join(dir, file), { force: true });
     }
-    sections.push(...metricSections(input.metrics, input.catalog, input.plan, input.recordInterval));
+    sections.push(...sectionsOf(input.metrics, series, units, peer, input.recordInterval, 'this run'));
   }
   if (input.profile) sections.push(profileSection(input.profile));
   writeAtomic(join(dir, 'report.html'), reportHtml(input, sections));
 }
 
 export function reportHtml(input: ReportInput, sections: Section[]): string {
-  const figures: FigureRow[] = input.figures.map((f) => ({ ...f }));
   const page: Page = {
     title: input.title,
     kind: input.kind ?? 'run',
     facts: input.facts.map((f) => (typeof f === 'string' ? ['', f] : f)),
-    figures,
+    figures: input.figures,
     sections,
   };
   if (input.status) page.status = input.status;

@@ -233,11 +233,10 @@ async function optionalOutputs(
   run: RunRecord,
   o: { config: string; instantiation: string; seed: number; params: Record<string, unknown>; catalog: Prepared['catalog']; until: number | undefined; figures: Figure[]; profileNs: number; say: (s: string) => void; late: Promise<void> },
 ): Promise<string> {
-  let cut = false;
-  void o.late.then(() => (cut = true));
   let text = '';
   let profile: Awaited<ReturnType<typeof import('@splitsim/profiler').profileRun>> | null = null;
-  if (o.profileNs > 0 && !cut) {
+  // A late signal (before or during the post-processing) is handled by the race below.
+  if (o.profileNs > 0) {
     try {
       const { profileRun, summaryText } = await import('@splitsim/profiler');
       const profiled = profileRun(dir.dir);

@@ -11,10 +11,15 @@ export function shardOf(text: string | undefined): ReturnType<typeof parseShard>
   return text === undefined ? undefined : parseShard(text);
 }
 
-/** Writes one shard's points; `out` defaults to <config>-shard-<i>-of-<N>.json. */
-export function writeShard(out: string | undefined, identity: SweepIdentity, axes: GridAxis[], shard: NonNullable<ReturnType<typeof shardOf>>, points: SweepPoint[]): string {
-  const file = out ?? `${identity.config}-shard-${shard.index + 1}-of-${shard.count}.json`;
+/** The file one shard is written to: `out`, by default <config>-shard-<i>-of-<N>.json; checked before the shard runs. */
+export function shardPath(out: string | undefined, config: string, shard: NonNullable<ReturnType<typeof shardOf>>): string {
+  const file = out ?? `${config}-shard-${shard.index + 1}-of-${shard.count}.json`;
   if (!file.endsWith('.json')) throw new SplitSimError('E_CONFIG', `--out ${file}: a shard is written as JSON (name it .json); --merge joins shards into the CSV`, { field: '--out' });
+  return file;
+}
+
+/** Writes one shard's points to `file` (shardPath). */
+export function writeShard(file: string, identity: SweepIdentity, axes: GridAxis[], shard: NonNullable<ReturnType<typeof shardOf>>, points: SweepPoint[]): string {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, shardFile(identity, shard, expandGrid(axes).length, points));
   return file;

@@ -64,13 +64,14 @@ function progressWriter(flags: { quiet?: boolean | undefined; json?: boolean | u
 }
 
 export async function sweepCommand(file: string, flags: SweepFlags): Promise<void> {
-  const { config } = await loadConfig(file, parseOverrides(flags.set));
+  const overrides = parseOverrides(flags.set);
+  const { config } = await loadConfig(file, overrides);
   const axes = parseGrid(flags.grid ?? []);
   if (axes.length === 0) throw new SplitSimError('E_CONFIG', 'sweep: give at least one --grid key=v1,v2', { field: '--grid' });
   const replications = flags.replications ?? 1;
   const seed = flags.seed ?? config.run?.seed ?? 1;
   const progress = progressWriter(flags);
-  const sweep: Parameters<typeof runSweep>[0] = { file: resolve(file), overrides: parseOverrides(flags.set), axes, replications, seed };
+  const sweep: Parameters<typeof runSweep>[0] = { file: resolve(file), overrides, axes, replications, seed };
   if (flags.inst !== undefined) sweep.inst = flags.inst;
   if (flags.until !== undefined) sweep.until = flags.until;
   if (flags.workers !== undefined) sweep.workers = flags.workers;
@@ -78,10 +79,12 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
   const shards = flags.shard !== undefined ? await import('./sweep-shards.ts') : null;
   const shard = shards?.shardOf(flags.shard);
   if (shard) sweep.shard = shard;
+  // A shard file's name is checked before the shard runs, not after.
+  const shardFile = shard ? shards!.shardPath(flags.out, config.name, shard) : null;
   const points = await runSweep(sweep);
-  if (shards && shard) {
-    const identity = { config: config.name, axes, overrides: parseOverrides(flags.set), replications, seed, inst: flags.inst ?? null, until: flags.until ?? null };
-    const written = shards.writeShard(flags.out, identity, axes, shard, points);
+  if (shards && shard && shardFile !== null) {
+    const identity = { config: config.name, axes, overrides, replications, seed, inst: flags.inst ?? null, until: flags.until ?? null };
+    const written = shards.writeShard(shardFile, identity, axes, shard, points);
     if (flags.json) process.stdout.write(JSON.stringify({ shard: written, points: points.length }) + '\n');
     else if (!flags.quiet) process.stdout.write(`${config.name} sweep: shard ${shard.index + 1} of ${shard.count}, ${points.length} points × ${replications} run(s)\n  shard ${written}\n`);
     return;

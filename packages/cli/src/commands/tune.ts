@@ -63,13 +63,15 @@ export async function tuneCommand(file: string, flags: TuneFlags): Promise<void>
   if (!build) throw new SplitSimError('E_CONFIG', `${file}: no instantiation "${instName}" (available: ${Object.keys(config.instantiations).join(', ')})`, { file });
   const untilText = flags.until ?? config.run?.until;
   if (untilText === undefined) throw new SplitSimError('E_CONFIG', '--until: tune needs a simulated time for each trial', { field: '--until' });
+  // Read before anything is said or written, like every other input.
+  const until = parseTime(untilText, '--until');
   const system = config.system(params);
   const out = flags.out ?? defaultRunDirectory(`tune-${config.name}`);
   const say = flags.quiet || flags.json ? () => {} : (s: string) => process.stderr.write(s + '\n');
   const cores = flags.cores ?? availableParallelism();
   say(`tune ${config.name} from ${instName}: trials of ${untilText} simulated, budget ${flags.budget}, cost model for ${cores} core(s) (${machine.source}), writing ${out}`);
   const result = await tune({
-    config, params, base: build(system, params), instName, seed: flags.seed ?? config.run?.seed ?? 1, until: parseTime(untilText, '--until'), budgetMs, cores, machine, out, profileNs: profileMs * 1e6, progress: say, catalog,
+    config, params, base: build(system, params), instName, seed: flags.seed ?? config.run?.seed ?? 1, until, budgetMs, cores, machine, out, profileNs: profileMs * 1e6, progress: say, catalog,
   });
   if (flags.json) {
     process.stdout.write(JSON.stringify({ out, best: result.best, bestFile: result.bestFile, elapsedSeconds: result.elapsedSeconds, rows: result.rows }) + '\n');
